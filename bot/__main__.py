@@ -1,0 +1,7 @@
+"""`python -m bot` is `factdesk`."""
+
+import sys
+
+from bot.cli import main
+
+sys.exit(main())

@@ -1,0 +1,255 @@
+"""`factdesk`: a thin command line over the library.
+
+Every command has --help with an example. Errors are one line on stderr and an exit code, never a traceback:
+a maintainer at a terminal needs to know what to fix, not where in our code it was noticed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings
+
+
+class UsageError(Exception):
+    """A one-line error for the user."""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _knowledge_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="knowledge folder or file (default: $FACTDESK_KNOWLEDGE or ./knowledge)",
+    )
+
+
+def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.knowledge) if getattr(args, "knowledge", None) else settings.knowledge
+
+
+# -- check -------------------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.loader import load
+
+    root = Path(args.path) if args.path else settings.knowledge
+    t0 = time.perf_counter()
+    result = load(root)
+    took = (time.perf_counter() - t0) * 1000
+    for p in result.problems:
+        if p.severity == "error" or not args.quiet:
+            print(p)
+    if result.ok and result.knowledge:
+        for t in result.knowledge.topics:
+            c = t.counts()
+            n_art = c["articles"]
+            print(
+                f"{Path(t.path).name}: {c['sources']} sources, {n_art} article{'s' if n_art != 1 else ''}, "
+                f"{c['quotes']} quotes, {c['events']} events, {c['facts']} facts, {c['people']} people — ok"
+            )
+        if args.timing:
+            print(f"checked in {took:.1f} ms", file=sys.stderr)
+        return 0
+    n = len(result.errors)
+    print(f"{root}: {n} error{'s' if n != 1 else ''} — not loaded", file=sys.stderr)
+    return 1
+
+
+# -- ask ---------------------------------------------------------------------------------------------
+def _catalog(root: Path) -> Any:
+    from bot.core.engine import Catalog
+    from bot.core.loader import load
+
+    result = load(root)
+    if not result.ok or result.knowledge is None:
+        first = result.errors[0] if result.errors else "no knowledge"
+        raise UsageError(f"knowledge in {root} has errors (run `factdesk check {root}`): {first}")
+    return Catalog.build(result.knowledge)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.blocks import render_message
+    from bot.terminal.render import render_text
+
+    catalog = _catalog(_knowledge(args, settings))
+    engine = catalog.engine(args.command)
+    if engine is None:
+        have = ", ".join(t.command for t in catalog.knowledge.topics)
+        raise UsageError(f"no topic answers {args.command or '(no --command)'}; choose one of: {have}")
+    payload = render_message(engine.answer(" ".join(args.text)))
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(payload), end="")
+    return 0
+
+
+# -- schema ------------------------------------------------------------------------------------------
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.loader import schema
+
+    text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.write:
+        Path(args.write).write_text(text, "utf-8")
+        print(f"wrote {args.write}")
+    else:
+        print(text, end="")
+    return 0
+
+
+# -- console, serve, socket, start -------------------------------------------------------------------
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.terminal.console import run_console
+
+    return run_console(_catalog(_knowledge(args, settings)), sys.stdin, sys.stdout)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_http()
+    from bot.server import serve
+
+    return serve(settings, host=args.host, port=args.port, workers=args.workers, knowledge=_knowledge(args, settings))
+
+
+def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_socket()
+    from bot.server import socket_mode
+
+    return socket_mode(settings, knowledge=_knowledge(args, settings))
+
+
+def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    """The main job: Slack when credentials are set, the local console otherwise."""
+    if settings.app_token and settings.bot_token:
+        return cmd_socket(args, settings)
+    if settings.signing_secret and settings.bot_token:
+        args.host, args.port, args.workers = settings.host, settings.port, settings.workers
+        return cmd_serve(args, settings)
+    print("No Slack credentials set: starting the local console (see README to connect Slack).", file=sys.stderr)
+    return cmd_console(args, settings)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="factdesk",
+        description="Sourced answers for newsroom teams, in Slack and in the terminal.",
+        epilog="example:\n  factdesk ask article4\n  factdesk check knowledge/",
+        formatter_class=_formatter,
+    )
+    sub = top.add_subparsers(dest="cmd", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "check",
+        help="validate and verify knowledge files",
+        description="Load, validate and verify knowledge; print each problem as file:line:col.",
+        epilog="example:\n  factdesk check knowledge/\n  factdesk check knowledge/pact.yaml --quiet",
+        formatter_class=_formatter,
+    )
+    p.add_argument("path", nargs="?", help="knowledge folder or file (default: $FACTDESK_KNOWLEDGE or ./knowledge)")
+    p.add_argument("--quiet", action="store_true", help="print errors only, not warnings")
+    p.add_argument("--timing", action="store_true", help="print how long loading and checking took")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "ask",
+        help="answer a question as the bot would",
+        description="TEXT is what a reporter types after the slash command.",
+        epilog="example:\n  factdesk ask article4\n  factdesk ask --json when was the 1961 treaty scrapped",
+        formatter_class=_formatter,
+    )
+    _knowledge_arg(p)
+    p.add_argument("--command", default=None, help="the slash command picking the topic (default: the only one)")
+    p.add_argument("--json", action="store_true", help="print the exact Slack message payload")
+    p.add_argument("text", nargs="*", help="the question")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the knowledge JSON Schema",
+        description="Print (or write) the JSON Schema editors use to validate knowledge files.",
+        epilog="example:\n  factdesk schema --write knowledge/schema.json",
+        formatter_class=_formatter,
+    )
+    p.add_argument("--write", metavar="FILE", help="write the schema to FILE")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "console",
+        help="ask questions locally, as in Slack",
+        description="A local stand-in for Slack: type `/pact article4` and see the Slack answer as text.",
+        epilog="example:\n  factdesk console\n  echo '/pact timeline' | factdesk console",
+        formatter_class=_formatter,
+    )
+    _knowledge_arg(p)
+    p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve Slack over HTTP (/slack/events, /healthz, /metrics)",
+        description="HTTP mode. Needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.",
+        epilog="example:\n  factdesk serve --host 0.0.0.0 --port 3000",
+        formatter_class=_formatter,
+    )
+    _knowledge_arg(p)
+    p.add_argument("--host", default=None, help="address to listen on (default: $FACTDESK_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default: $FACTDESK_PORT or 3000)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: $FACTDESK_WORKERS or 1)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "socket",
+        help="serve Slack over Socket Mode (no public URL needed)",
+        description="Socket Mode. Needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN.",
+        epilog="example:\n  SLACK_APP_TOKEN=xapp-… SLACK_BOT_TOKEN=xoxb-… factdesk socket",
+        formatter_class=_formatter,
+    )
+    _knowledge_arg(p)
+    p.set_defaults(func=cmd_socket)
+
+    p = sub.add_parser(
+        "start",
+        help="the main job: Slack if credentials are set, else the local console",
+        description="Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, else the console.",
+        epilog="example:\n  factdesk start",
+        formatter_class=_formatter,
+    )
+    _knowledge_arg(p)
+    p.set_defaults(func=cmd_start)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        parser().print_help()
+        return 2
+    try:
+        settings = Settings.from_env()
+        if args.cmd in ("serve", "socket", "start"):
+            from bot import logs
+
+            logs.configure(settings.log_format, debug=settings.debug, secrets=settings.secrets())
+        code: int = args.func(args, settings)
+        return code
+    except (UsageError, ConfigError) as e:
+        print(f"factdesk: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

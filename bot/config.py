@@ -1,0 +1,131 @@
+"""Configuration from the environment, checked at start with errors that say how to fix them.
+
+Slack's own variables keep Slack's names (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_APP_TOKEN,
+SLACK_API_URL) so a team's existing secrets work unchanged; everything of ours is FACTDESK_*.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+_HOW = {
+    "SLACK_SIGNING_SECRET": "the app's Basic Information page → App Credentials → Signing Secret",
+    "SLACK_BOT_TOKEN": "OAuth & Permissions → Bot User OAuth Token (starts with xoxb-)",
+    "SLACK_APP_TOKEN": "Basic Information → App-Level Tokens, with the connections:write scope (starts with xapp-)",
+}
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """FACTDESK_CACHE: where parsed knowledge is kept between starts ("off" to parse every time)."""
+    raw = env.get("FACTDESK_CACHE", "")
+    if raw.lower() in ("off", "none", "0", "false"):
+        return None
+    if raw:
+        return Path(raw)
+    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(base) / "factdesk"
+
+
+def _ids(value: str | None) -> frozenset[str]:
+    return frozenset(v.strip() for v in (value or "").replace(";", ",").split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge: Path = Path("knowledge")
+    signing_secret: str | None = field(default=None, repr=False)
+    bot_token: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 3000
+    workers: int = 1
+    log_format: str = "console"
+    debug: bool = False
+    maintainers: frozenset[str] = frozenset()
+    maintainer_group: str | None = None
+    maintainers_channel: str | None = None
+    watch_seconds: float = 1.0
+    cache_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        e = os.environ if env is None else env
+
+        def number(name: str, default: float, kind: type = int) -> float:
+            raw = e.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise ConfigError(f"{name}={raw!r} is not a number; set it to e.g. {default}") from None
+            if value < 0:
+                raise ConfigError(f"{name}={raw!r} must not be negative")
+            return float(value)
+
+        log_format = e.get("FACTDESK_LOG_FORMAT", "console").lower()
+        if log_format not in ("console", "json"):
+            raise ConfigError(f"FACTDESK_LOG_FORMAT={log_format!r}: use 'json' (production) or 'console'")
+        return cls(
+            knowledge=Path(e.get("FACTDESK_KNOWLEDGE") or "knowledge"),
+            signing_secret=e.get("SLACK_SIGNING_SECRET") or None,
+            bot_token=e.get("SLACK_BOT_TOKEN") or None,
+            app_token=e.get("SLACK_APP_TOKEN") or None,
+            api_url=e.get("SLACK_API_URL") or None,
+            host=e.get("FACTDESK_HOST") or "127.0.0.1",
+            port=int(number("FACTDESK_PORT", 3000)),
+            workers=max(1, int(number("FACTDESK_WORKERS", 1))),
+            log_format=log_format,
+            debug=_flag(e.get("FACTDESK_DEBUG")),
+            maintainers=_ids(e.get("FACTDESK_MAINTAINERS")),
+            maintainer_group=e.get("FACTDESK_MAINTAINER_GROUP") or None,
+            maintainers_channel=e.get("FACTDESK_MAINTAINERS_CHANNEL") or None,
+            watch_seconds=number("FACTDESK_WATCH_SECONDS", 1.0, float),
+            cache_dir=_cache_dir(e),
+        )
+
+    @property
+    def slack_configured(self) -> bool:
+        """Whether there is enough to talk to Slack at all (the main job falls back to the console)."""
+        return bool(self.bot_token and (self.signing_secret or self.app_token))
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.signing_secret, self.bot_token, self.app_token) if s)
+
+    def _require(self, *names: str) -> None:
+        values = {
+            "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_APP_TOKEN": self.app_token,
+        }
+        missing = [n for n in names if not values[n]]
+        if missing:
+            how = "; ".join(f"{n}: {_HOW[n]}" for n in missing)
+            raise ConfigError(
+                f"missing {', '.join(missing)}. Export {'them' if len(missing) > 1 else 'it'} from your Slack "
+                f"app's settings at api.slack.com/apps ({how}), or run `factdesk console` to try the bot "
+                "without Slack"
+            )
+        if self.bot_token and not self.bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        if "SLACK_APP_TOKEN" in names and self.app_token and not self.app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+    def require_http(self) -> None:
+        self._require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
+
+    def require_socket(self) -> None:
+        self._require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")

@@ -1,0 +1,100 @@
+"""The `Answer` value: what to say, and where each part of it comes from.
+
+Adapters (Block Kit, plain text, JSON) render an `Answer`; none of them decide what is true. Every item that
+states something carries the citation of the source it was checked against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.dates import PartialDate
+from bot.core.model import Correction, Mirror, Source
+
+
+class Kind(StrEnum):
+    ARTICLE = "article"
+    TIMELINE = "timeline"
+    WHEN = "when"
+    QUOTES = "quotes"
+    FACTS = "facts"
+    PERSON = "person"
+    SOURCES = "sources"
+    HELP = "help"
+    MISS = "miss"
+    NOTICE = "notice"  # maintainers' status, refusals, "too long": no citation needed
+
+
+#: Kinds that state no sourced fact, so need no citation.
+UNCITED_KINDS = frozenset({Kind.HELP, Kind.MISS, Kind.NOTICE})
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source_id: str
+    credit: str
+    headline: str
+    published: PartialDate
+    link: str | None = None
+    mirrors: tuple[Mirror, ...] = ()
+    byline: str | None = None
+
+    @classmethod
+    def of(cls, source: Source) -> Citation:
+        return cls(
+            source_id=source.id,
+            credit=source.credit,
+            headline=source.headline,
+            published=source.published,
+            link=source.link,
+            mirrors=source.also_at,
+            byline=source.byline,
+        )
+
+    def label(self) -> str:
+        """One line a reporter can paste: outlet · date · headline."""
+        return f"{self.credit} · {self.published.display()} · {self.headline}"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One sourced statement of an answer.
+
+    `verbatim` says whether `text` is the source's own words (shown as a quotation) or our summary.
+    """
+
+    kind: str  # translation | quote | event | fact | person | note | source | example
+    text: str
+    citation: Citation | None = None
+    heading: str | None = None
+    detail: str | None = None
+    date: PartialDate | None = None
+    verbatim: bool = False
+    corrections: tuple[Correction, ...] = ()
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    kind: Kind
+    title: str
+    items: tuple[Item, ...] = ()
+    intro: str | None = None
+    suggestions: tuple[str, ...] = ()
+    query: str = ""
+    command: str = ""
+    shareable: bool = True
+    side_by_side: bool = False
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        seen: dict[str, Citation] = {}
+        for item in self.items:
+            if item.citation and item.citation.source_id not in seen:
+                seen[item.citation.source_id] = item.citation
+        return tuple(seen.values())
+
+    @property
+    def corrected(self) -> bool:
+        return any(item.corrections for item in self.items)

@@ -1,0 +1,379 @@
+"""From what a reporter typed to a sourced `Answer`.
+
+The engine states only what the knowledge holds. When it has nothing, it says so plainly: an unrelated
+quote presented as an answer would be worse than no answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.core.answer import Answer, Citation, Item, Kind
+from bot.core.gcpause import bulk_build
+from bot.core.index import Doc, Hit, SearchIndex, SearchResult
+from bot.core.model import Article, Event, Fact, Knowledge, Person, Quote, Topic
+from bot.core.query import Query, QueryKind, parse
+
+MIN_COVERAGE = 0.5
+MAX_ITEMS = 5
+
+
+def documents(topic: Topic) -> list[Doc]:
+    """What the index sees of each entry: naming words as keys, the rest as body.
+
+    Evidence is not indexed: it repeats what the entry says in the source's words, and would double the
+    index for little gain (a fact's aliases carry the source's own phrasings where they matter).
+    """
+    docs: list[Doc] = []
+    for a in topic.articles:
+        keys = "\n".join([f"article {a.number}", a.title, *a.aliases])
+        body = " ".join([*(t.text for t in a.translations), *(n.text for n in a.notes)])
+        docs.append(Doc("article", a.id, keys, body, a))
+    for q in topic.quotes:
+        who = topic.person_by_id.get(q.speaker)
+        names = [who.name, *who.aliases] if who else [q.speaker]
+        docs.append(Doc("quote", q.id, q.text, " ".join([*names, q.context or ""]), q))
+    for e in topic.timeline:
+        body = f"{e.what} {e.date.year}"
+        docs.append(Doc("event", e.id, "\n".join(e.aliases), body, e))
+    for f in topic.facts:
+        docs.append(Doc("fact", f.id, "\n".join(f.aliases), f.text, f))
+    for p in topic.people:
+        docs.append(Doc("person", p.id, "\n".join([p.name, *p.aliases]), p.role or "", p))
+    return docs
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEngine:
+    topic: Topic
+    index: SearchIndex
+
+    @classmethod
+    def build(cls, topic: Topic) -> TopicEngine:
+        return cls(topic, SearchIndex(documents(topic)))
+
+    # -- items -----------------------------------------------------------------------------------
+    def cite(self, source_id: str) -> Citation:
+        return Citation.of(self.topic.source_by_id[source_id])
+
+    def speaker(self, q: Quote) -> str:
+        p = self.topic.person_by_id.get(q.speaker)
+        return p.name if p else q.speaker
+
+    def quote_item(self, q: Quote) -> Item:
+        src = self.topic.source_by_id[q.source]
+        when = f"said {q.said.display()}" if q.said else f"reported {src.published.display()}"
+        style = "" if q.kind == "direct" else " (reported speech, not a direct quote)"
+        return Item(
+            kind="quote",
+            text=q.text,
+            heading=f"{self.speaker(q)}{style}",
+            detail=" — ".join(x for x in (q.context, when) if x),
+            date=q.said,
+            verbatim=True,
+            citation=self.cite(q.source),
+            corrections=q.corrections,
+            entry_id=q.id,
+        )
+
+    def event_item(self, e: Event) -> Item:
+        detail = f'The source says "{e.as_written}"; dated from its publication.' if e.as_written else None
+        return Item(
+            kind="event",
+            text=e.what,
+            heading=e.date.display(),
+            detail=detail,
+            date=e.date,
+            citation=self.cite(e.source),
+            corrections=e.corrections,
+            entry_id=e.id,
+        )
+
+    def fact_item(self, f: Fact) -> Item:
+        return Item(
+            kind="fact",
+            text=f.text,
+            detail=f'The source: "{f.evidence}"',
+            citation=self.cite(f.source),
+            corrections=f.corrections,
+            entry_id=f.id,
+        )
+
+    def person_item(self, p: Person) -> Item:
+        return Item(
+            kind="person",
+            text=p.role or p.kind,
+            heading=p.name,
+            citation=self.cite(p.source),
+            corrections=p.corrections,
+            entry_id=p.id,
+        )
+
+    def item(self, ref: object) -> Item:
+        if isinstance(ref, Quote):
+            return self.quote_item(ref)
+        if isinstance(ref, Event):
+            return self.event_item(ref)
+        if isinstance(ref, Fact):
+            return self.fact_item(ref)
+        if isinstance(ref, Person):
+            return self.person_item(ref)
+        if isinstance(ref, Article):
+            first = ref.translations[0]
+            return Item(
+                kind="translation",
+                text=first.text,
+                heading=f"Article {ref.number}: {ref.title}",
+                verbatim=True,
+                citation=self.cite(first.source),
+                entry_id=ref.id,
+            )
+        raise TypeError(f"cannot render {type(ref).__name__}")
+
+    # -- answers ---------------------------------------------------------------------------------
+    def answer(self, raw: str) -> Answer:
+        q = parse(raw)
+        handler = {
+            QueryKind.HELP: self.help,
+            QueryKind.ARTICLE: self.article,
+            QueryKind.ARTICLES: self.articles,
+            QueryKind.TIMELINE: self.timeline,
+            QueryKind.QUOTES: self.quotes,
+            QueryKind.WHO_SAID: self.who_said,
+            QueryKind.SOURCES: self.sources,
+            QueryKind.WHEN: self.when,
+            QueryKind.SEARCH: self.search,
+            QueryKind.TOO_LONG: self.too_long,
+            QueryKind.STATUS: self.search_words,
+            QueryKind.RELOAD: self.search_words,
+        }[q.kind]
+        return handler(q)
+
+    def _answer(self, q: Query, kind: Kind, title: str, items: Iterable[Item], **kw: object) -> Answer:
+        return Answer(kind, title, tuple(items), query=q.raw, command=self.topic.command, **kw)  # type: ignore[arg-type]
+
+    def help(self, q: Query) -> Answer:
+        c = self.topic.command
+        examples = self.topic.examples or ("timeline", "sources")
+        items = [Item(kind="example", text=f"{c} {ex}") for ex in examples]
+        counts = self.topic.counts()
+        intro = (
+            f"{self.topic.summary}\n\nI answer from {counts['sources']} curated sources: treaty articles, "
+            f"{counts['quotes']} quotes, {counts['events']} dated events and {counts['facts']} facts, "
+            "each with its citation. Try:"
+        )
+        return self._answer(q, Kind.HELP, f"{c}: {self.topic.title}", items, intro=intro, shareable=False)
+
+    def miss(self, q: Query, said: str, suggestions: Iterable[str] = ()) -> Answer:
+        sugg = tuple(dict.fromkeys(suggestions)) or tuple(self.topic.examples[:3])
+        return self._answer(
+            q, Kind.MISS, "No answer in the curated sources", (), intro=said,
+            suggestions=sugg[:3], shareable=False,
+        )  # fmt: skip
+
+    def too_long(self, q: Query) -> Answer:
+        return self._answer(
+            q, Kind.NOTICE, "That question is too long",
+            (), intro="Please ask in a few words, for example `article 4` or `when was the 1961 treaty scrapped`.",
+            shareable=False,
+        )  # fmt: skip
+
+    def article(self, q: Query) -> Answer:
+        n = q.article
+        art = next((a for a in self.topic.articles if a.number == n), None)
+        if art is None:
+            known = ", ".join(f"Article {a.number}" for a in self.topic.articles) or "no article"
+            return self.miss(
+                q,
+                f"The curated sources never quote Article {n} of the treaty. They quote {known}.",
+                [f"article {a.number}" for a in self.topic.articles],
+            )
+        items = [
+            Item(
+                kind="translation",
+                text=t.text,
+                heading=f"Translation by {self.topic.source_by_id[t.source].outlet}",
+                verbatim=True,
+                citation=self.cite(t.source),
+                corrections=t.corrections,
+                entry_id=art.id,
+            )
+            for t in art.translations
+        ]
+        items += [Item(kind="note", text=n_.text, citation=self.cite(n_.source)) for n_ in art.notes]
+        multiple = len(art.translations) > 1
+        intro = (
+            f"{len(art.translations)} translations of the same clause, each quoted word for word from its outlet."
+            if multiple
+            else None
+        )
+        return self._answer(
+            q, Kind.ARTICLE, f"Article {art.number}: {art.title}", items, intro=intro, side_by_side=multiple
+        )
+
+    def articles(self, q: Query) -> Answer:
+        if not self.topic.articles:
+            return self.miss(q, "The curated sources quote no article of the treaty.")
+        return self._answer(q, Kind.ARTICLE, "Articles quoted in the sources", map(self.item, self.topic.articles))
+
+    def timeline(self, q: Query) -> Answer:
+        events = list(self.topic.timeline)
+        title = "Timeline"
+        if q.year_from is not None and q.year_to is not None:
+            lo, hi = q.year_from, q.year_to
+            events = [e for e in events if lo <= e.date.year <= hi]
+            span = str(lo) if lo == hi else (f"{lo}s" if hi == lo + 9 and lo % 10 == 0 else f"{lo}–{hi}")
+            title = f"Timeline: {span}"
+            if not events:
+                first, last = self.topic.timeline[0].date.year, self.topic.timeline[-1].date.year
+                return self.miss(
+                    q, f"No event in the curated sources falls in {span}. The timeline runs {first}–{last}.",
+                    ["timeline"],
+                )  # fmt: skip
+        elif q.terms:
+            found = self.index.search(q.terms, kinds=("event",), limit=50)
+            picked = {h.entry.entry_id for h in found.hits if h.coverage >= MIN_COVERAGE}
+            if picked:
+                events = [e for e in events if e.id in picked]
+                title = f"Timeline: {' '.join(q.terms)}"
+        return self._answer(q, Kind.TIMELINE, title, map(self.event_item, events))
+
+    def sources(self, q: Query) -> Answer:
+        items = []
+        for s in self.topic.sources:
+            detail = f"By {s.byline}" if s.byline else None
+            items.append(
+                Item(kind="source", text=s.headline, heading=s.credit, detail=detail,
+                     date=s.published, citation=Citation.of(s), entry_id=s.id)
+            )  # fmt: skip
+        return self._answer(q, Kind.SOURCES, f"Sources of {self.topic.command}", items)
+
+    def quotes(self, q: Query) -> Answer:
+        if not q.terms:
+            return self._answer(q, Kind.QUOTES, "Quotes", map(self.quote_item, self.topic.quotes))
+        people = self.index.search(q.terms, kinds=("person",), limit=1)
+        if people.hits and people.hits[0].coverage >= MIN_COVERAGE:
+            person = people.hits[0].entry.ref
+            assert isinstance(person, Person)
+            said = [x for x in self.topic.quotes if x.speaker == person.id]
+            if said:
+                return self._answer(q, Kind.QUOTES, f"Quotes: {person.name}", map(self.quote_item, said))
+            return self.miss(q, f"The curated sources hold no quote from {person.name}.", ["quotes"])
+        return self.who_said(q)
+
+    def who_said(self, q: Query) -> Answer:
+        found = self.index.search(q.terms, kinds=("quote",), limit=MAX_ITEMS, whole=q.raw)
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE]
+        if not hits:
+            return self.miss(
+                q, "No quote in the curated sources matches those words.", ["quotes", *self._suggest(found)]
+            )
+        title = f"Who said “{hits[0].entry.ref.text}”" if isinstance(hits[0].entry.ref, Quote) else "Quotes"
+        return self._answer(q, Kind.QUOTES, title, (self.item(h.entry.ref) for h in hits))
+
+    def when(self, q: Query) -> Answer:
+        found = self.index.search(q.terms, kinds=("event",), limit=3, whole=q.raw)
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE]
+        if not hits:
+            return self.search(q)
+        best = hits[0].entry.ref
+        assert isinstance(best, Event)
+        items = [self.event_item(best)] + [self.item(h.entry.ref) for h in hits[1:] if h.score >= hits[0].score / 2]
+        return self._answer(q, Kind.WHEN, f"{best.date.display()}: {best.what}", items)
+
+    def search(self, q: Query) -> Answer:
+        found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE]
+        if not hits:
+            return self.miss(
+                q,
+                f"The curated sources of {self.topic.command} have nothing on that. "
+                "Nothing is guessed: every answer comes from a checked source.",
+                self._suggest(found),
+            )
+        top = hits[0].entry.ref
+        if isinstance(top, Article):
+            return self.article(Query(q.raw, QueryKind.ARTICLE, article=top.number))
+        if isinstance(top, Person):
+            said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
+            return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
+        kept = [h for h in hits if h.score >= hits[0].score / 3]
+        kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
+        title = top.what if isinstance(top, Event) else (top.text if isinstance(top, Fact) else "Quotes")
+        return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
+
+    def search_words(self, q: Query) -> Answer:
+        """Maintainer words reaching the engine directly are treated as an ordinary question."""
+        return self.search(Query(q.raw, QueryKind.SEARCH, (q.kind.value,)))
+
+    def _suggest(self, found: SearchResult) -> list[str]:
+        out = []
+        for h in found.hits[:3]:
+            out.append(_name(h))
+        return out
+
+
+def _name(hit: Hit) -> str:
+    return hit.entry.label or hit.entry.entry_id.replace("-", " ")
+
+
+@cache
+def _index_code() -> str:
+    here = Path(__file__).parent
+    return hashlib.sha256(b"".join((here / n).read_bytes() for n in ("index.py", "engine.py", "text.py"))).hexdigest()
+
+
+def _cached_engine(topic: Topic, cache_dir: Path | None) -> TopicEngine:
+    """Build a topic's index, or reuse the one built for the same content and the same index code."""
+    if cache_dir is None or not topic.digest:
+        return TopicEngine.build(topic)
+    entry = cache_dir / f"{hashlib.sha256((topic.digest + _index_code()).encode()).hexdigest()}.index.pickle"
+    try:
+        with entry.open("rb") as f:
+            index = pickle.load(f)
+        if isinstance(index, SearchIndex):
+            return TopicEngine(topic, index.rebind(documents(topic)))
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+        pass
+    engine = TopicEngine.build(topic)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(engine.index, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+    return engine
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """A loaded knowledge base with its indexes: what the store swaps atomically on reload."""
+
+    knowledge: Knowledge
+    engines: dict[str, TopicEngine]
+    build_ms: float
+
+    @classmethod
+    def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Catalog:
+        t0 = time.perf_counter()
+        with bulk_build():
+            engines = {t.command: _cached_engine(t, cache_dir) for t in knowledge.topics}
+        return cls(knowledge, engines, (time.perf_counter() - t0) * 1000)
+
+    def engine(self, command: str | None) -> TopicEngine | None:
+        topic = self.knowledge.topic_for(command)
+        return self.engines.get(topic.command) if topic else None
+
+    def answer(self, command: str | None, text: str) -> Answer | None:
+        engine = self.engine(command)
+        return engine.answer(text) if engine else None

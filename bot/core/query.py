@@ -1,0 +1,151 @@
+"""Understanding what a reporter typed after the slash command.
+
+Reporters type `article4`, `art. 4`, `Article IV`, `artcle 4`, `timline 1990s`, `who said level of alliance`
+or nothing at all. Parsing turns that into a `Query`; it never raises, whatever the input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from bot.core.text import fold, split_alnum, tokens
+
+MAX_QUERY_CHARS = 500
+
+_ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_DECADE = re.compile(r"\b(\d{3})0\s?'?s\b")
+_YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d|21\d\d)$")
+
+STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or but is are was were be been being do does did
+    what when which who whom whose why how where year years date day month said say says tell me about
+    any this that these those it its there their they has have had can could would should will shall
+    please show give find i we you my our your as into than then so if not no yes""".split()  # noqa: SIM905
+)
+
+
+class QueryKind(StrEnum):
+    HELP = "help"
+    ARTICLE = "article"
+    ARTICLES = "articles"  # "article" with no number: which articles are quoted
+    TIMELINE = "timeline"
+    QUOTES = "quotes"
+    WHO_SAID = "who_said"
+    SOURCES = "sources"
+    WHEN = "when"
+    SEARCH = "search"
+    STATUS = "status"
+    RELOAD = "reload"
+    TOO_LONG = "too_long"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    raw: str
+    kind: QueryKind
+    terms: tuple[str, ...] = ()
+    article: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.terms)
+
+
+def _command_word(token: str, *words: str) -> bool:
+    """A command word, typo-tolerant only for words long enough to tell apart."""
+    if token in words:
+        return True
+    return len(token) >= 5 and any(fuzz.ratio(token, w) >= 80 for w in words if len(w) >= 5)
+
+
+def roman_to_int(token: str) -> int | None:
+    if not token or not _ROMAN.match(token):
+        return None
+    total = 0
+    for a, b in zip(token, token[1:] + " ", strict=True):
+        v = _ROMAN_VALUES[a]
+        total += -v if b != " " and _ROMAN_VALUES[b] > v else v
+    return total
+
+
+def _number(token: str, *, roman: bool) -> int | None:
+    if token.isdigit() and len(token) <= 3:
+        return int(token)
+    return roman_to_int(token) if roman else None
+
+
+def _clean(raw: str) -> str:
+    """Drop control characters (a pasted query may carry them); keep everything printable."""
+    return "".join(" " if unicodedata.category(c).startswith("C") else c for c in raw)
+
+
+def _article(toks: list[str]) -> tuple[bool, int | None, int]:
+    """Find "article N" anywhere: returns (found, number, index of the article word)."""
+    for i, tok in enumerate(toks):
+        is_word = tok in ("art", "arts", "articles") or _command_word(tok, "article")
+        if not is_word and not (tok == "a" and len(toks) == 2 and i == 0):
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        number = _number(nxt, roman=tok != "a") if nxt else None
+        if number is not None and number > 0:
+            return True, number, i
+        if is_word and tok != "art" and len(toks) == 1:
+            return True, None, i
+    return False, None, -1
+
+
+def _years(text: str, toks: list[str]) -> tuple[int | None, int | None]:
+    decade = _DECADE.search(text)
+    if decade:
+        start = int(decade.group(1)) * 10
+        return start, start + 9
+    years = [int(t) for t in toks if _YEAR.match(t)]
+    if not years:
+        return None, None
+    return min(years), max(years)
+
+
+def parse(raw: str) -> Query:
+    """Turn what the reporter typed into a `Query`. Never raises."""
+    if len(raw) > MAX_QUERY_CHARS:
+        return Query(raw, QueryKind.TOO_LONG)
+    text = fold(_clean(raw))
+    toks = [part for tok in tokens(text) for part in split_alnum(tok)]
+    if not toks or (toks[0] in ("help", "h", "usage", "examples") and len(toks) == 1):
+        return Query(raw, QueryKind.HELP)
+    first = toks[0]
+    rest = toks[1:]
+    content = tuple(t for t in rest if t not in STOPWORDS)
+
+    if len(toks) == 1 and first in ("status", "reload"):
+        return Query(raw, QueryKind(first))
+    if _command_word(first, "timeline", "history", "chronology", "events"):
+        y0, y1 = _years(text, rest)
+        return Query(raw, QueryKind.TIMELINE, content, year_from=y0, year_to=y1)
+    if _command_word(first, "sources", "source"):
+        return Query(raw, QueryKind.SOURCES)
+    if _command_word(first, "quote", "quotes", "quoted", "quotations"):
+        return Query(raw, QueryKind.QUOTES, content)
+    if first == "who" and rest and _command_word(rest[0], "said", "says", "say", "quoted"):
+        return Query(raw, QueryKind.WHO_SAID, tuple(t for t in rest[1:] if t not in STOPWORDS))
+
+    found, number, _ = _article(toks)
+    if found:
+        if number is None:
+            return Query(raw, QueryKind.ARTICLES)
+        return Query(raw, QueryKind.ARTICLE, article=number)
+
+    all_content = tuple(t for t in toks if t not in STOPWORDS)
+    if first == "when" or (first in ("what", "which", "in") and rest[:1] in (["year"], ["date"], ["day"])):
+        return Query(raw, QueryKind.WHEN, all_content)
+    if not all_content:
+        return Query(raw, QueryKind.HELP)
+    return Query(raw, QueryKind.SEARCH, all_content)

@@ -1,0 +1,143 @@
+"""The live knowledge: loaded, verified and indexed off the request path, then swapped in one assignment.
+
+Requests read `store.catalog` once and use that snapshot to the end, so a reload never changes the ground
+under a request in flight, and no request waits for a reload. A reload that fails keeps the last good
+catalog serving and records why, for /healthz, /pact status and the maintainers' channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.engine import Catalog
+from bot.core.loader import Problem, load, topic_files
+from bot.core.model import Knowledge, Topic
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        """ "+2 quotes, ~1 event, -1 fact", the way an editor would say it."""
+
+        def part(sign: str, counts: dict[str, int]) -> list[str]:
+            return [f"{sign}{n} {kind if n != 1 else kind.rstrip('s')}" for kind, n in sorted(counts.items())]
+
+        parts = part("+", self.added) + part("~", self.changed) + part("-", self.removed)
+        return ", ".join(parts) or "no entry changed"
+
+
+def _entries(topic: Topic) -> dict[tuple[str, str], object]:
+    out: dict[tuple[str, str], object] = {}
+    for kind, items in (
+        ("sources", topic.sources), ("people", topic.people), ("quotes", topic.quotes),
+        ("events", topic.timeline), ("facts", topic.facts),
+    ):  # fmt: skip
+        for item in items:
+            out[(kind, item.id)] = item
+    for a in topic.articles:
+        out[("articles", a.id)] = a
+    return out
+
+
+def diff(old: Knowledge | None, new: Knowledge) -> Change:
+    """What a reload changed, counted by kind of entry."""
+    before: dict[tuple[str, str, str], object] = {}
+    if old:
+        for t in old.topics:
+            before.update({(t.command, *k): v for k, v in _entries(t).items()})
+    after: dict[tuple[str, str, str], object] = {}
+    for t in new.topics:
+        after.update({(t.command, *k): v for k, v in _entries(t).items()})
+    added: Counter[str] = Counter(k[1] for k in after.keys() - before.keys())
+    removed: Counter[str] = Counter(k[1] for k in before.keys() - after.keys())
+    changed: Counter[str] = Counter(k[1] for k in after.keys() & before.keys() if after[k] != before[k])
+    return Change(dict(added), dict(changed), dict(removed))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    took_ms: float
+    problems: tuple[Problem, ...]
+    change: Change | None = None
+    version: str | None = None
+
+
+class KnowledgeStore:
+    def __init__(self, root: Path | str, cache_dir: Path | None = None) -> None:
+        self.root = Path(root)
+        self.cache_dir = cache_dir
+        self.catalog: Catalog | None = None
+        self.pending: tuple[Problem, ...] = ()  # errors of the last failed reload, until a good one
+        self.last_reload: float | None = None
+        self.reloads = 0
+        self._lock = threading.Lock()
+        self._seen: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def state(self) -> str:
+        if self.catalog is None:
+            return "starting" if not self.pending else "failed"
+        return "degraded" if self.pending else "ok"
+
+    def _stamp(self) -> tuple[tuple[str, int, int], ...]:
+        """Cheap change detection: name, size and mtime of every topic file and archived source."""
+        files = list(topic_files(self.root)) if self.root.exists() else []
+        folder = self.root if self.root.is_dir() else self.root.parent
+        files += sorted((folder / "sources").glob("*")) if (folder / "sources").is_dir() else []
+        out = []
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            out.append((str(f), st.st_size, st.st_mtime_ns))
+        return tuple(out)
+
+    def changed(self) -> bool:
+        return self._stamp() != self._seen
+
+    def reload(self) -> Outcome:
+        """Load, verify and index; swap only if everything is right. Safe to call from any thread."""
+        with self._lock:
+            t0 = time.perf_counter()
+            self._seen = self._stamp()
+            result = load(self.root, self.cache_dir)
+            if not result.ok or result.knowledge is None:
+                self.pending = tuple(result.errors) or tuple(result.problems)
+                return Outcome(False, (time.perf_counter() - t0) * 1000, tuple(result.problems))
+            catalog = Catalog.build(result.knowledge, self.cache_dir)
+            old = self.catalog.knowledge if self.catalog else None
+            change = diff(old, result.knowledge)
+            self.catalog = catalog  # the atomic swap: one reference assignment
+            self.pending = ()
+            self.last_reload = time.time()
+            self.reloads += 1
+            took = (time.perf_counter() - t0) * 1000
+            return Outcome(True, took, tuple(result.problems), change, result.knowledge.version)
+
+    async def watch(self, interval: float, on_outcome: Callable[[Outcome], Awaitable[None]]) -> None:
+        """Poll for changed files and reload them in a worker thread.
+
+        Polling rather than inotify: it also sees the symlink swap Kubernetes does when a ConfigMap
+        changes, and edits on network file systems, at the cost of a stat per file per second.
+        """
+        while True:
+            await asyncio.sleep(interval)
+            if self.changed():
+                outcome = await asyncio.to_thread(self.reload)
+                await on_outcome(outcome)

@@ -1,0 +1,45 @@
+"""Prometheus metrics, on a registry of their own so that two apps in one process (tests) never collide."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+class Metrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter(
+            "factdesk_http_requests", "HTTP requests by route and status", ["route", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "factdesk_http_request_seconds", "HTTP request latency", ["route"], buckets=LATENCY_BUCKETS, registry=r
+        )
+        self.answers = Counter("factdesk_answers", "Answers by kind", ["kind"], registry=r)
+        self.answer_seconds = Histogram(
+            "factdesk_answer_seconds", "Time to compute an answer", buckets=LATENCY_BUCKETS, registry=r
+        )
+        self.misses = Counter("factdesk_misses", "Questions the knowledge had no answer for", registry=r)
+        self.reloads = Counter("factdesk_reloads", "Knowledge reloads by result", ["result"], registry=r)
+        self.ready = Gauge("factdesk_knowledge_ready", "1 when knowledge is loaded", registry=r)
+
+    def answered(self, kind: str, seconds: float) -> None:
+        self.answers.labels(kind).inc()
+        self.answer_seconds.observe(seconds)
+        if kind == "miss":
+            self.misses.inc()
+
+    def reloaded(self, ok: bool) -> None:
+        self.reloads.labels("ok" if ok else "refused").inc()
+
+    def request(self, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(route, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,240 @@
+"""Serving: one ASGI app (Bolt at /slack/events, plus /healthz and /metrics) under uvicorn, or Socket Mode.
+
+Knowledge loads in the background at start-up (/healthz answers 503 until it is in), then is watched for
+changes and reloaded off the request path. A malformed request is answered 4xx, never 500: Bolt verifies
+signatures (401), our middleware rejects signed bodies missing what Slack always sends (400), and anything
+that still fails while Bolt parses a body is answered 400 here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import logs
+from bot.config import Settings
+from bot.core.loader import load
+from bot.core.store import KnowledgeStore
+from bot.metrics import Metrics
+from bot.service import Service
+from bot.slack.app import build_app
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+log = logs.get()
+MAX_BODY_BYTES = 1_000_000
+EVENTS_PATH = "/slack/events"
+
+
+def default_api_url() -> str:
+    return AsyncWebClient.BASE_URL
+
+
+class Factdesk:
+    """The running bot: store, service, Bolt app and the ASGI routes around it."""
+
+    def __init__(self, settings: Settings, knowledge: Path | None = None) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.store = KnowledgeStore(knowledge or settings.knowledge, cache_dir=settings.cache_dir)
+        self.service = Service(
+            self.store,
+            maintainers=settings.maintainers,
+            maintainer_group=settings.maintainer_group,
+            metrics=self.metrics,
+            debug=settings.debug,
+        )
+        self.client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url or default_api_url())
+        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client)
+        self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        self.tasks: list[asyncio.Task[Any]] = []
+        if settings.maintainers_channel:
+            self.service.notify = self._notify
+
+    async def _notify(self, text: str) -> None:
+        await self.client.chat_postMessage(channel=self.settings.maintainers_channel or "", text=text)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def startup(self) -> None:
+        self.tasks.append(asyncio.create_task(self._load_then_watch()))
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on every platform
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
+
+    def _on_sighup(self) -> None:
+        log.info("reload_requested", by="SIGHUP")
+        self.tasks.append(asyncio.create_task(self.service.reload_now()))
+
+    async def _load_then_watch(self) -> None:
+        outcome = await asyncio.to_thread(self.store.reload)
+        if outcome.ok:
+            self.metrics.ready.set(1)
+            log.info("knowledge_loaded", version=outcome.version, took_ms=round(outcome.took_ms, 1))
+        else:
+            log.error("knowledge_invalid", errors=[str(p) for p in outcome.problems if p.severity == "error"])
+        if self.settings.watch_seconds > 0:
+            await self.store.watch(self.settings.watch_seconds, self.service.reloaded)
+
+    async def shutdown(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    # -- ASGI ------------------------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        t0 = time.perf_counter()
+        path, method = scope.get("path", ""), scope.get("method", "GET")
+        status = {"code": 500}
+
+        async def tracked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = int(message["status"])
+            await send(message)
+
+        route = path if path in (EVENTS_PATH, "/healthz", "/metrics") else "other"
+        try:
+            if path == "/healthz" and method in ("GET", "HEAD"):
+                await self._healthz(tracked)
+            elif path == "/metrics" and method == "GET":
+                await _respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
+            elif path == EVENTS_PATH and method == "POST":
+                await self._events(scope, receive, tracked)
+            elif path == EVENTS_PATH:
+                await _respond(tracked, 405, b"method not allowed")
+            else:
+                await self.handler(dict(scope), receive, tracked)  # Bolt's OAuth routes, or its 404
+        finally:
+            self.metrics.request(route, status["code"], time.perf_counter() - t0)
+
+    async def _events(self, scope: Scope, receive: Receive, send: Send) -> None:
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            await _respond(send, 413, b"request too large")
+            return
+        started = {"yes": False}
+
+        async def guarded(message: Message) -> None:
+            started["yes"] = True
+            await send(message)
+
+        try:
+            await self.handler(dict(scope), receive, guarded)
+        except Exception as e:
+            log.warning("request_malformed", error=type(e).__name__)
+            if not started["yes"]:
+                await _respond(send, 400, b"malformed request")
+
+    async def _healthz(self, send: Send) -> None:
+        state = self.store.state
+        catalog = self.store.catalog
+        body: dict[str, Any] = {"status": state}
+        if catalog:
+            body["version"] = catalog.knowledge.version
+            body["topics"] = [t.command for t in catalog.knowledge.topics]
+        if self.store.pending:
+            body["reason"] = [str(p) for p in self.store.pending[:20]]
+        code = 200 if state in ("ok", "degraded") else 503
+        await _respond(send, code, json.dumps(body).encode(), "application/json")
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await self.startup()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+async def _respond(send: Send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app() -> Factdesk:
+    """The uvicorn factory (used for --workers > 1): each worker process builds its own app from the env."""
+    settings = Settings.from_env()
+    logs.configure(settings.log_format, debug=settings.debug, secrets=settings.secrets())
+    return Factdesk(settings)
+
+
+def _fail_fast(settings: Settings, knowledge: Path) -> bool:
+    """Check knowledge before listening: broken knowledge at start-up is an error with file:line, not a 503."""
+    result = load(knowledge, settings.cache_dir)
+    for p in result.errors:
+        print(p, file=sys.stderr)
+    if not result.ok:
+        print(f"factdesk: error: knowledge in {knowledge} has errors; not starting", file=sys.stderr)
+    return result.ok
+
+
+def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
+    import uvicorn
+
+    if not _fail_fast(settings, knowledge):
+        return 1
+    host = host or settings.host
+    port = settings.port if port is None else port
+    workers = workers or settings.workers
+    log.info("server_starting", host=host, port=port, workers=workers, knowledge=str(knowledge))
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "on",
+        "timeout_graceful_shutdown": 10,
+    }
+    if workers > 1:
+        os.environ["FACTDESK_KNOWLEDGE"] = str(knowledge)
+        uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
+    else:
+        uvicorn.run(Factdesk(settings, knowledge), **common)
+    return 0
+
+
+def socket_mode(settings: Settings, *, knowledge: Path) -> int:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    if not _fail_fast(settings, knowledge):
+        return 1
+
+    async def run() -> None:
+        bot = Factdesk(settings, knowledge)
+        await bot.startup()
+        log.info("socket_mode_starting", knowledge=str(knowledge))
+        try:
+            await AsyncSocketModeHandler(bot.bolt, settings.app_token).start_async()  # type: ignore[no-untyped-call]
+        finally:
+            await bot.shutdown()
+
+    asyncio.run(run())
+    return 0

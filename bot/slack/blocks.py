@@ -1,0 +1,202 @@
+"""Render an `Answer` as a Slack message: Block Kit built with `slack_sdk.models.blocks`.
+
+Slack rejects a whole message when one block breaks a limit, and a reporter then gets nothing. So every
+text is cut to its limit here at a word boundary, and an answer with more items than fit ends with
+"… and N more" instead of failing. Everything shown (knowledge and the reporter's own words) is escaped, so
+no text can ping `@channel` or forge a link.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.core.answer import Answer, Citation, Item, Kind
+from bot.core.model import Knowledge
+from bot.core.text import clip, escape_mrkdwn
+
+MAX_BLOCKS = 50
+HEADER_CHARS = 150
+SECTION_CHARS = 3000
+FIELD_CHARS = 2000
+MAX_FIELDS = 10
+CONTEXT_ELEMENTS = 10
+BUTTON_CHARS = 75
+BUTTON_VALUE_CHARS = 2000
+FALLBACK_CHARS = 3000
+ECHO_CHARS = 200
+
+SHARE_ACTION = "share_answer"
+SHARE_LABEL = "Share to channel"
+
+
+def esc(text: str, limit: int) -> str:
+    """Escape, then fit: cut the raw text so that its escaped form stays within `limit`."""
+    out = escape_mrkdwn(text)
+    budget = limit
+    while len(out) > limit:
+        budget -= max(1, len(out) - limit)
+        out = escape_mrkdwn(clip(text, max(1, budget)))
+    return out
+
+
+def _link(url: str, label: str) -> str:
+    safe_url = url.replace(">", "%3E").replace("|", "%7C").replace("<", "%3C")
+    return f"<{safe_url}|{escape_mrkdwn(label).replace('|', '¦')}>"
+
+
+def citation_text(c: Citation) -> str:
+    """outlet · date · headline (linked when a link is known; never an invented one)."""
+    headline = clip(c.headline, 300)
+    shown = _link(c.link, headline) if c.link else f"{escape_mrkdwn(headline)} (no link known)"
+    out = f"{escape_mrkdwn(c.credit)} · {c.published.display()} · {shown}"
+    if c.mirrors:
+        out += " · same text: " + ", ".join(_link(m.link, m.outlet) for m in c.mirrors[:3])
+    return out
+
+
+def _item_text(item: Item, limit: int) -> str:
+    parts = []
+    if item.heading:
+        parts.append(f"*{esc(item.heading, 300)}*")
+    body = f"“{item.text}”" if item.verbatim else item.text
+    head_len = sum(len(p) + 1 for p in parts)
+    room = limit - head_len - 2
+    detail = f"_{esc(item.detail, min(600, room // 3))}_" if item.detail else ""
+    body_room = room - len(detail) - 1
+    body_text = esc(body, body_room)
+    parts.append("> " + body_text.replace("\n", "\n> ") if item.verbatim else body_text)
+    if detail:
+        parts.append(detail)
+    return "\n".join(parts)[:limit]
+
+
+def _context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(t, SECTION_CHARS)) for t in texts[:CONTEXT_ELEMENTS]])
+
+
+def _item_blocks(item: Item) -> list[Block]:
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_item_text(item, SECTION_CHARS)))]
+    notes = []
+    if item.citation:
+        notes.append(citation_text(item.citation))
+    notes += [
+        f":warning: Corrected {c.date.display()}: {esc(c.wrong, 900)} → {esc(c.right, 900)}" for c in item.corrections
+    ]
+    if notes:
+        blocks.append(_context(*notes))
+    return blocks
+
+
+def _side_by_side(items: list[Item]) -> list[Block]:
+    fields = []
+    for item in items[:MAX_FIELDS]:
+        fields.append(MarkdownTextObject(text=_item_text(item, FIELD_CHARS)))
+    cites = [f"*{escape_mrkdwn(i.heading or '')}:* {citation_text(i.citation)}" for i in items if i.citation]
+    blocks: list[Block] = [SectionBlock(fields=fields)]
+    if cites:
+        blocks.append(_context(*cites))
+    return blocks
+
+
+def share_value(answer: Answer) -> str | None:
+    """What the share button carries: the question, so the shared answer is recomputed, not trusted."""
+    value = json.dumps({"c": answer.command, "q": answer.query}, ensure_ascii=False)
+    return value if len(value) <= BUTTON_VALUE_CHARS else None
+
+
+def fallback_text(answer: Answer) -> str:
+    """The notification and screen-reader text."""
+    first = answer.items[0].text if answer.items else (answer.intro or "")
+    return esc(f"{answer.title}: {first}" if first else answer.title, FALLBACK_CHARS)
+
+
+def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[str, Any]]:
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title, HEADER_CHARS)))]
+    tail: list[Block] = []
+    if answer.kind in (Kind.MISS, Kind.NOTICE) and answer.query.strip():
+        blocks.append(_context(f"You asked: {esc(answer.query.strip(), ECHO_CHARS)}"))
+    if answer.intro:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=esc(answer.intro, SECTION_CHARS))))
+    if answer.suggestions:
+        tried = " · ".join(f"`{esc(f'{answer.command} {s}', 200)}`" for s in answer.suggestions[:5])
+        tail.append(SectionBlock(text=MarkdownTextObject(text=f"Did you mean: {tried}")))
+    if shared_by:
+        tail.append(_context(f"Shared by <@{escape_mrkdwn(shared_by)}> from {escape_mrkdwn(answer.command)}"))
+    elif answer.shareable and (value := share_value(answer)) is not None:
+        button = ButtonElement(text=SHARE_LABEL[:BUTTON_CHARS], action_id=SHARE_ACTION, value=value)
+        tail.append(ActionsBlock(elements=[button]))
+
+    items = list(answer.items)
+    if answer.side_by_side:
+        paired = [i for i in items if i.kind == "translation"]
+        items = [i for i in items if i.kind != "translation"]
+        blocks += _side_by_side(paired)
+    if answer.kind is Kind.HELP:
+        examples = "\n".join(f"• `{esc(i.text, 300)}`" for i in items)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(examples, SECTION_CHARS))))
+        items = []
+
+    budget = MAX_BLOCKS - len(blocks) - len(tail) - 1  # one kept for "… and N more"
+    for n, item in enumerate(items):
+        chunk = _item_blocks(item)
+        if len(chunk) + (1 if n else 0) > budget:
+            more = len(items) - n
+            blocks.append(
+                SectionBlock(text=MarkdownTextObject(text=f"… and {more} more. Ask a narrower question to see them."))
+            )
+            break
+        if n:
+            blocks.append(DividerBlock())
+            budget -= 1
+        blocks += chunk
+        budget -= len(chunk)
+    blocks += tail
+    return [b.to_dict() for b in blocks]
+
+
+def render_message(answer: Answer, *, response_type: str = "ephemeral", shared_by: str | None = None) -> dict[str, Any]:
+    """The whole Slack message payload: what the bot puts in the ack, and what `factdesk ask --json` prints."""
+    return {
+        "response_type": response_type,
+        "text": fallback_text(answer),
+        "blocks": render_blocks(answer, shared_by=shared_by),
+    }
+
+
+def render_home(knowledge: Knowledge) -> dict[str, Any]:
+    """The App Home tab: what the bot knows, how fresh it is, and what to ask."""
+    updated = time.strftime("%d %b %Y %H:%M UTC", time.gmtime(knowledge.loaded_at))
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="factdesk: sourced answers"))]
+    blocks.append(
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="Every answer comes from curated, checked news sources and names its source. "
+                "Nothing is guessed: when the sources say nothing, I say so."
+            )
+        )
+    )
+    for topic in knowledge.topics[:15]:
+        counts = topic.counts()
+        blocks.append(DividerBlock())
+        text = f"*{esc(topic.command, 40)}* · {esc(topic.title, 200)}\n{esc(topic.summary, 2000)}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        facts = " · ".join(f"{n} {what}" for what, n in counts.items())
+        examples = "  ".join(f"`{esc(f'{topic.command} {ex}', 100)}`" for ex in topic.examples[:6])
+        blocks.append(_context(facts, f"Try: {examples}" if examples else "Try: help"))
+    blocks.append(_context(f"Knowledge version `{knowledge.version}`, loaded {updated}."))
+    return View(type="home", blocks=blocks[:100]).to_dict()

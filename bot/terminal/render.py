@@ -1,0 +1,60 @@
+"""Render a Slack message payload as plain text for a terminal.
+
+The console and `factdesk ask` show the very payload the bot would send Slack, read back as text, so what
+a maintainer sees locally is what a reporter sees in Slack, not a second rendering that could drift.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Any
+
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
+_USER = re.compile(r"<@([A-Z0-9]+)>")
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
+
+
+def mrkdwn_to_text(text: str) -> str:
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = _USER.sub(lambda m: f"@{m.group(1)}", text)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _wrap(text: str, width: int, indent: str = "") -> str:
+    lines = []
+    for line in text.split("\n"):
+        prefix = indent
+        if line.startswith("> "):
+            prefix, line = indent + "│ ", line[2:]
+        lines.append(textwrap.fill(line, width, initial_indent=prefix, subsequent_indent=prefix) or prefix)
+    return "\n".join(lines)
+
+
+def render_text(payload: dict[str, Any], width: int = 100) -> str:
+    out: list[str] = []
+    for block in payload.get("blocks", []):
+        kind = block.get("type")
+        if kind == "header":
+            title = block["text"]["text"]
+            out += [title, "═" * min(width, len(title))]
+        elif kind == "section":
+            if "text" in block:
+                out.append(_wrap(mrkdwn_to_text(block["text"]["text"]), width))
+            for f in block.get("fields", []):
+                out.append(_wrap(mrkdwn_to_text(f["text"]), width))
+                out.append("")
+        elif kind == "context":
+            for el in block.get("elements", []):
+                out.append(_wrap("— " + mrkdwn_to_text(el.get("text", "")), width, "   "))
+        elif kind == "divider":
+            out.append("")
+        elif kind == "actions":
+            labels = [el["text"]["text"] for el in block.get("elements", []) if "text" in el]
+            out.append("  ".join(f"[{label}]" for label in labels))
+    if not out:
+        out.append(mrkdwn_to_text(payload.get("text", "")))
+    return "\n".join(out).rstrip() + "\n"

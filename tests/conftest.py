@@ -1,0 +1,29 @@
+"""Shared fixtures: the real knowledge, and small fixture topics that each show one thing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import Catalog, TopicEngine
+from bot.core.loader import load
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    result = load(KNOWLEDGE)
+    assert result.ok, [str(p) for p in result.errors]
+    assert result.knowledge is not None
+    return Catalog.build(result.knowledge)
+
+
+@pytest.fixture(scope="session")
+def pact(catalog: Catalog) -> TopicEngine:
+    engine = catalog.engine("/pact")
+    assert engine is not None
+    return engine

@@ -1,0 +1,119 @@
+"""The answer engine against the real knowledge/pact.yaml."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer import Kind
+from bot.core.engine import TopicEngine
+
+
+@pytest.mark.parametrize("text", ["article4", "art. 4", "Article IV", "artcle 4", "mutual defence clause"])
+def test_article_4_both_translations_side_by_side(pact: TopicEngine, text: str) -> None:
+    a = pact.answer(text)
+    assert a.kind is Kind.ARTICLE and a.side_by_side
+    translations = [i for i in a.items if i.kind == "translation"]
+    assert [i.citation.source_id for i in translations if i.citation] == ["reuters", "yonhap"]
+    assert all(i.verbatim for i in translations)
+    assert "put in a state of war" in translations[0].text
+    assert "placed under a state of war" in translations[1].text
+    assert any("Article 51" in i.text for i in a.items if i.kind == "note")
+
+
+def test_article_never_quoted_is_an_honest_miss(pact: TopicEngine) -> None:
+    a = pact.answer("article 5")
+    assert a.kind is Kind.MISS and a.items == ()
+    assert "never quote Article 5" in (a.intro or "")
+    assert "article 4" in a.suggestions
+
+
+def test_timeline_in_chronological_order_with_precision(pact: TopicEngine) -> None:
+    a = pact.answer("timeline")
+    assert a.kind is Kind.TIMELINE
+    keys = [i.date.sort_key for i in a.items if i.date]
+    assert keys == sorted(keys) and len(keys) == len(a.items) >= 10
+    shown = [i.heading for i in a.items]
+    assert shown[:5] == ["1961", "1990", "1991", "1996", "2000"]
+    assert "May 2024" in shown and "Wed 19 June 2024" in shown and "Thu 20 June 2024" in shown
+
+
+def test_timeline_narrowed_by_decade_and_year(pact: TopicEngine) -> None:
+    assert [i.heading for i in pact.answer("timeline 1990s").items] == ["1990", "1991", "1996"]
+    assert {i.date.year for i in pact.answer("timeline 2024").items if i.date} == {2024}
+    empty = pact.answer("timeline 1970s")
+    assert empty.kind is Kind.MISS and "1961–2024" in (empty.intro or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("when was the 1961 treaty scrapped", 1996), ("when did the soviet union collapse", 1991),
+     ("what year was the 2000 treaty", 2000), ("when did the soviet union establish ties with south korea", 1990),
+     ("when was the treaty signed", 2024)],
+)  # fmt: skip
+def test_when_questions_lead_with_the_date(pact: TopicEngine, text: str, year: int) -> None:
+    a = pact.answer(text)
+    assert a.kind is Kind.WHEN
+    assert a.items[0].date is not None and a.items[0].date.year == year
+    assert a.title.startswith(a.items[0].date.display())
+
+
+def test_relative_date_keeps_the_source_wording(pact: TopicEngine) -> None:
+    a = pact.answer("when did the soviet union collapse")
+    assert "the following year" in (a.items[0].detail or "")
+
+
+def test_quote_by_speaker(pact: TopicEngine) -> None:
+    a = pact.answer("quote kim")
+    assert a.kind is Kind.QUOTES
+    assert {i.text for i in a.items} == {"the level of alliance", "hegemonic and imperialist"}
+    assert all(i.heading == "Kim Jong Un" and i.citation for i in a.items)
+
+
+def test_who_said_finds_the_speaker(pact: TopicEngine) -> None:
+    a = pact.answer("who said level of alliance")
+    assert a.items[0].heading == "Kim Jong Un"
+    assert "said Wed 19 June 2024" in (a.items[0].detail or "")
+
+
+def test_reported_speech_is_labelled(pact: TopicEngine) -> None:
+    a = pact.answer("chang ho-jin")
+    assert a.kind is Kind.PERSON
+    quotes = [i for i in a.items if i.kind == "quote"]
+    assert quotes[0].text == "Seoul would review its position on arming Ukraine"
+    assert "reported speech, not a direct quote" in (quotes[0].heading or "")
+
+
+def test_facts_and_typos(pact: TopicEngine) -> None:
+    assert pact.answer("how many articles").items[0].entry_id == "article-count"
+    assert pact.answer("nuclear enrgy").items[0].entry_id == "non-military-cooperation"
+    assert pact.answer("thrid countries").items[0].entry_id == "third-countries-clause"
+
+
+def test_sources_list_every_source(pact: TopicEngine) -> None:
+    a = pact.answer("sources")
+    assert [i.citation.credit for i in a.items if i.citation] == [
+        "Reuters via Honolulu Star-Advertiser",
+        "Yonhap via The Korea Herald",
+    ]
+    assert all(i.citation and i.citation.link is None for i in a.items)
+
+
+@pytest.mark.parametrize("text", ["", "help", "   "])
+def test_help_uses_real_examples(pact: TopicEngine, text: str) -> None:
+    a = pact.answer(text)
+    assert a.kind is Kind.HELP
+    assert "/pact article4" in [i.text for i in a.items]
+
+
+@pytest.mark.parametrize("text", ["what is the capital of france", "who said banana", "weather tomorrow"])
+def test_honest_miss_never_shows_an_unrelated_quote(pact: TopicEngine, text: str) -> None:
+    a = pact.answer(text)
+    assert a.kind is Kind.MISS
+    assert a.items == ()
+    assert a.suggestions
+
+
+def test_every_item_of_a_sourced_answer_is_cited(pact: TopicEngine) -> None:
+    for text in ["article4", "timeline", "quotes", "kim", "sources", "third countries", "when was the treaty signed"]:
+        a = pact.answer(text)
+        assert a.items and all(i.citation for i in a.items), text

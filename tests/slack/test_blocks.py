@@ -1,0 +1,116 @@
+"""Block Kit rendering: Slack's limits hold on every answer, and nothing a user types escapes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.core.answer import Answer, Item, Kind
+from bot.core.engine import TopicEngine
+from bot.slack import blocks as bk
+
+QUERIES = [
+    *("article4", "article 5", "timeline", "timeline 1990s", "quotes", "quote kim", "kim", "sources", ""),
+    *("when was the 1961 treaty scrapped", "who said level of alliance", "nothing here at all", "x" * 900),
+]
+
+
+def texts(payload: Any) -> Iterator[str]:
+    if isinstance(payload, dict):
+        for k, v in payload.items():
+            if k == "text" and isinstance(v, str):
+                yield v
+            else:
+                yield from texts(v)
+    elif isinstance(payload, list):
+        for v in payload:
+            yield from texts(v)
+
+
+def assert_within_limits(message: dict[str, Any]) -> None:
+    blocks = message["blocks"]
+    assert 0 < len(blocks) <= bk.MAX_BLOCKS
+    for b in blocks:
+        if b["type"] == "header":
+            assert len(b["text"]["text"]) <= bk.HEADER_CHARS and b["text"]["type"] == "plain_text"
+        if b["type"] == "section":
+            assert len(b.get("text", {}).get("text", "")) <= bk.SECTION_CHARS
+            assert len(b.get("fields", [])) <= bk.MAX_FIELDS
+            assert all(len(f["text"]) <= bk.FIELD_CHARS for f in b.get("fields", []))
+        if b["type"] == "context":
+            assert 0 < len(b["elements"]) <= bk.CONTEXT_ELEMENTS
+        if b["type"] == "actions":
+            for el in b["elements"]:
+                assert len(el["text"]["text"]) <= bk.BUTTON_CHARS
+                assert len(el["value"]) <= bk.BUTTON_VALUE_CHARS
+    assert len(message["text"]) <= bk.FALLBACK_CHARS
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_every_answer_fits_slack(pact: TopicEngine, text: str) -> None:
+    assert_within_limits(bk.render_message(pact.answer(text)))
+
+
+def test_article_translations_are_side_by_side_and_attributed(pact: TopicEngine) -> None:
+    msg = bk.render_message(pact.answer("article4"))
+    (fields_block,) = [b for b in msg["blocks"] if b["type"] == "section" and "fields" in b]
+    fields = [f["text"] for f in fields_block["fields"]]
+    assert fields[0].startswith("*Translation by Reuters*") and "put in a state of war" in fields[0]
+    assert fields[1].startswith("*Translation by Yonhap*") and "placed under a state of war" in fields[1]
+    cites = json.dumps(msg["blocks"][msg["blocks"].index(fields_block) + 1], ensure_ascii=False)
+    assert "Reuters via Honolulu Star-Advertiser · Thu 20 June 2024" in cites
+    assert "Yonhap via The Korea Herald · Thu 20 June 2024, 11:01 (UTC+09:00)" in cites
+    assert "(no link known)" in cites
+
+
+def test_share_button_carries_the_question(pact: TopicEngine) -> None:
+    msg = bk.render_message(pact.answer("quote kim"))
+    (actions,) = [b for b in msg["blocks"] if b["type"] == "actions"]
+    button = actions["elements"][0]
+    assert button["action_id"] == bk.SHARE_ACTION
+    assert json.loads(button["value"]) == {"c": "/pact", "q": "quote kim"}
+
+
+def test_shared_answer_names_who_shared_it_and_has_no_button(pact: TopicEngine) -> None:
+    msg = bk.render_message(pact.answer("article4"), response_type="in_channel", shared_by="U123ABC")
+    assert msg["response_type"] == "in_channel"
+    assert not [b for b in msg["blocks"] if b["type"] == "actions"]
+    assert "Shared by <@U123ABC> from /pact" in json.dumps(msg)
+
+
+@pytest.mark.parametrize(
+    "evil", ["<!channel>", "<!here>", "<@U024BE7LH>", "<http://evil.example|click me>", "a & b > c", "<#C123|general>"]
+)
+def test_user_text_is_escaped(pact: TopicEngine, evil: str) -> None:
+    msg = bk.render_message(pact.answer(f"tell me about {evil} please"))
+    shown = [*list(texts(msg["blocks"])), msg["text"]]
+    assert not any("<!" in t or "<@U0" in t or "<http://evil" in t or "<#C" in t for t in shown)
+    assert any("&lt;" in t or "&amp;" in t or "&gt;" in t for t in shown)
+
+
+def test_a_long_answer_is_cut_with_and_n_more(pact: TopicEngine) -> None:
+    base = pact.answer("timeline")
+    many = dataclasses.replace(base, items=base.items * 40)
+    msg = bk.render_message(many)
+    assert_within_limits(msg)
+    cut = [t for t in texts(msg["blocks"]) if t.startswith("… and ")]
+    assert cut and cut[0].split()[2].isdigit() and int(cut[0].split()[2]) > 0
+
+
+def test_long_texts_are_clipped_at_a_word_boundary() -> None:
+    huge = Answer(Kind.FACTS, "T" * 400, (Item(kind="fact", text="word " * 2000, heading="h" * 500),), command="/x")
+    msg = bk.render_message(huge)
+    assert_within_limits(msg)
+    section = next(b for b in msg["blocks"] if b["type"] == "section")
+    assert section["text"]["text"].rstrip().endswith("…")
+    assert "wor…" not in section["text"]["text"]
+
+
+def test_escaping_never_overflows_a_limit() -> None:
+    text = "<&>" * 3000
+    out = bk.esc(text, 3000)
+    assert len(out) <= 3000 and "<" not in out and not out.endswith("&am…")

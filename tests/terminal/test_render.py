@@ -1,0 +1,39 @@
+"""The terminal reads the same Slack payload back as text."""
+
+from __future__ import annotations
+
+import io
+
+from bot.core.engine import Catalog, TopicEngine
+from bot.slack.blocks import render_message
+from bot.terminal.console import run_console, split_command
+from bot.terminal.render import mrkdwn_to_text, render_text
+
+
+def test_mrkdwn_to_text() -> None:
+    assert mrkdwn_to_text("*bold* _it_ <https://x.example/a|label> &lt;b&gt; &amp;") == (
+        "bold it label (https://x.example/a) <b> &"
+    )
+
+
+def test_article_as_text(pact: TopicEngine) -> None:
+    out = render_text(render_message(pact.answer("article4")))
+    assert out.startswith("Article 4: ")
+    assert "Translation by Reuters" in out and "Translation by Yonhap" in out
+    assert "│ “In case any one of the two sides" in out
+    assert "[Share to channel]" in out
+
+
+def test_split_command() -> None:
+    assert split_command("/pact article4\n", None) == ("/pact", "article4")
+    assert split_command("timeline", "/pact") == ("/pact", "timeline")
+
+
+def test_console_answers_lines_until_quit(catalog: Catalog) -> None:
+    out = io.StringIO()
+    code = run_console(catalog, io.StringIO("/pact timeline 1990s\n/nope x\narticle 4\nquit\narticle 4\n"), out)
+    text = out.getvalue()
+    assert code == 0
+    assert "Timeline: 1990s" in text and "1991" in text
+    assert "No topic answers /nope; known: /pact" in text
+    assert text.count("Article 4: ") == 1  # nothing after quit

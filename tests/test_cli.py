@@ -1,0 +1,66 @@
+"""The CLI is a thin shell: exit codes, one-line errors, --help with an example on every command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main, parser
+from tests.conftest import FIXTURES, KNOWLEDGE, ROOT
+
+
+def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(KNOWLEDGE)]) == 0
+    out = capsys.readouterr().out
+    assert "pact.yaml: 2 sources, 1 article, 9 quotes, 10 events, 15 facts, 7 people — ok" in out
+    assert "warning: source 'reuters' has no link" in out
+
+
+def test_check_errors_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "errors", tmp_path, dirs_exist_ok=True)
+    assert main(["check", str(tmp_path / "altered_quote.yaml")]) == 1
+    captured = capsys.readouterr()
+    assert "altered_quote.yaml:29:11: error: quote is not word for word" in captured.out
+    assert "1 error — not loaded" in captured.err
+
+
+def test_ask_json_is_the_slack_payload(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--knowledge", str(KNOWLEDGE), "--json", "article4"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["response_type"] == "ephemeral"
+    assert payload["blocks"][0]["type"] == "header"
+
+
+def test_ask_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--knowledge", str(KNOWLEDGE), "--command", "/nope", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err == "factdesk: error: no topic answers /nope; choose one of: /pact\n"
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    sub = next(a for a in parser()._actions if a.dest == "cmd")
+    for name, p in sub.choices.items():  # type: ignore[attr-defined]
+        assert "example:" in (p.epilog or ""), name
+        assert f"factdesk {name}" in p.epilog or name == "socket", name
+
+
+def test_serve_without_credentials_says_what_is_missing(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for var in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("factdesk: error: missing SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN.")
+    assert "Signing Secret" in err and "factdesk console" in err and "Traceback" not in err
+
+
+def test_console_script_and_module_run() -> None:
+    for cmd in ([str(Path(sys.executable).parent / "factdesk")], [sys.executable, "-m", "bot"]):
+        done = subprocess.run([*cmd, "ask", "when was the 1961 treaty scrapped"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("1996: ")
