@@ -41,6 +41,14 @@ class Writer:
     def phrase(self, n: int) -> str:
         return " ".join(self.rng.choices(self.words, cum_weights=self.cum, k=n))
 
+    def alias(self, taken: set[str]) -> str:
+        """Two words drawn evenly (names are not Zipf-common words), unique across the knowledge."""
+        while True:
+            alias = " ".join(self.rng.choices(self.words, k=2))
+            if alias not in taken:
+                taken.add(alias)
+                return alias
+
 
 def _accumulate(values: list[float]) -> Iterator[float]:
     total = 0.0
@@ -70,15 +78,16 @@ def generate(folder: Path, entries: int, *, seed: int = 7, per_source: int = 100
             }
         )
     people, quotes, timeline, facts = [], [], [], []
+    taken: set[str] = set()
     n_people = max(1, entries // 20)
     for i in range(entries):
         s = i % n_sources
         evidence = w.sentence(rng.randint(12, 28))
         texts[s].append(evidence)
-        aliases = [f"{w.phrase(2)} {i}" for _ in range(rng.randint(1, 3))]
+        aliases = [w.alias(taken) for _ in range(rng.randint(1, 3))]
         kind = i % 20
         if kind < n_people * 20 // entries + 1 and len(people) < n_people:
-            people.append({"id": f"p{i}", "name": f"{w.phrase(2).title()} {i}", "aliases": aliases, "source": f"s{s}",
+            people.append({"id": f"p{i}", "name": w.alias(taken).title(), "aliases": aliases, "source": f"s{s}",
                            "role": w.phrase(6)})  # fmt: skip
         elif kind < 6:
             words = evidence.rstrip(".").split()

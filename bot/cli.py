@@ -95,6 +95,54 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- extract, report -------------------------------------------------------------------------------
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.dates import DateError, parse_date
+    from bot.core.extract import extract, to_yaml
+
+    try:
+        published = parse_date(args.published)
+    except DateError as e:
+        raise UsageError(f"--published: {e}") from None
+    try:
+        text = Path(args.article).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read {args.article}: {e}") from None
+    proposal = extract(text, args.source_id, published)
+    header = (
+        f"# Proposed from {args.article} (source {args.source_id}, published {published.iso()}).\n"
+        "# A draft to curate, not knowledge: check every speaker_guess against `people` (then rename the field to\n"
+        "# `speaker` with the person's id), trim quotes, write each `what` and `text`, delete what is not worth\n"
+        "# keeping, and run `factdesk check`. Dates were resolved against the publication date; `as_written` keeps\n"
+        "# the article's words.\n"
+    )
+    print(to_yaml(proposal, header), end="")
+    print(
+        f"proposed {len(proposal.quotes)} quotes, {len(proposal.timeline)} dated mentions, {len(proposal.facts)} facts",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    import urllib.error
+    import urllib.request
+
+    url = args.url.rstrip("/") + "/misses"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            misses = json.loads(r.read())
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise UsageError(f"cannot read {url}: {e}") from None
+    if not misses:
+        print("No unanswered questions since the bot started.")
+        return 0
+    print("Most asked, not answered (since the bot started; no user ids are kept):")
+    for row in misses[: args.top]:
+        print(f"{row['count']:>6}  {row['query']}")
+    return 0
+
+
 # -- schema ------------------------------------------------------------------------------------------
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.loader import schema
@@ -173,6 +221,30 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the exact Slack message payload")
     p.add_argument("text", nargs="*", help="the question")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser(
+        "extract",
+        help="draft a YAML fragment from a new article",
+        description="Propose quotes (with likely speakers), resolved dates and numbers from an article, to curate.",
+        epilog="example:\n  factdesk extract knowledge/sources/yonhap-via-korea-herald-2024-06-20.txt \\\n"
+        "      --source-id yonhap --published 2024-06-20T11:01+09:00 > draft.yaml",
+        formatter_class=_formatter,
+    )
+    p.add_argument("article", help="the article's text file")
+    p.add_argument("--source-id", required=True, help="the id the source will have in `sources`")
+    p.add_argument("--published", required=True, help="publication date, e.g. 2024-06-20 or 2024-06-20T11:01+09:00")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "report",
+        help="the questions the bot could not answer, most frequent first",
+        description="Ask a running bot which questions found nothing, so maintainers know what to add next.",
+        epilog="example:\n  factdesk report --url http://127.0.0.1:3000 --top 20",
+        formatter_class=_formatter,
+    )
+    p.add_argument("--url", default="http://127.0.0.1:3000", help="the running bot (default: %(default)s)")
+    p.add_argument("--top", type=int, default=20, help="how many to list (default: %(default)s)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "schema",

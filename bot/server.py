@@ -111,10 +111,13 @@ class Factdesk:
                 status["code"] = int(message["status"])
             await send(message)
 
-        route = path if path in (EVENTS_PATH, "/healthz", "/metrics") else "other"
+        route = path if path in (EVENTS_PATH, "/healthz", "/metrics", "/misses") else "other"
         try:
             if path == "/healthz" and method in ("GET", "HEAD"):
                 await self._healthz(tracked)
+            elif path == "/misses" and method == "GET":
+                rows = [{"query": q, "count": n} for q, n in self.service.misses.most_common(100)]
+                await _respond(tracked, 200, json.dumps(rows).encode(), "application/json")
             elif path == "/metrics" and method == "GET":
                 await _respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
             elif path == EVENTS_PATH and method == "POST":

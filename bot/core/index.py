@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.core.text import fold
 
@@ -187,11 +187,14 @@ class SearchIndex:
             if tid is not None:
                 candidates.add(tid)
             candidates.update(self.deletes.get(variant, ()))
-        best: tuple[float, int, int] | None = None
+        # One deletion on each side also pairs words two edits apart ("arctic" and "articl(e)"): keep only true
+        # one-edit typos (a swap counts as one), two for long words, or a reporter's "arctic" becomes Article 4.
+        allowed = 1 if len(term) < 8 else 2
+        best: tuple[int, int, int] | None = None
         for tid in candidates:
-            sim = Levenshtein.normalized_similarity(term, self.terms[tid])
-            key = (sim, self.df[tid], -tid)
-            if sim >= 0.6 and (best is None or key > best):
+            edits = OSA.distance(term, self.terms[tid], score_cutoff=allowed)
+            key = (-edits, self.df[tid], -tid)
+            if edits <= allowed and (best is None or key > best):
                 best = key
         return None if best is None else -best[2]
 
@@ -263,6 +266,13 @@ class SearchIndex:
 
         docs = self.entries
         pool = matched.items() if wanted is None else ((d, s) for d, s in matched.items() if docs[d].kind in wanted)
-        top = heapq.nlargest(limit, pool, key=lambda ds: (ds[1] + boost.get(ds[0], 0.0), -ds[0]))
-        hits = tuple(Hit(docs[d], s + boost.get(d, 0.0), min(1.0, s / total) if total else 0.0) for d, s in top)
+
+        def rank(ds: tuple[int, float]) -> tuple[float, int]:
+            # Coverage first: an entry with every word asked beats one that names a single word in an alias.
+            d, matched_idf = ds
+            coverage = matched_idf / total if total else 0.0
+            return ((matched_idf + boost.get(d, 0.0)) * coverage * coverage, -d)
+
+        top = heapq.nlargest(limit, pool, key=rank)
+        hits = tuple(Hit(docs[d], rank((d, s))[0], min(1.0, s / total) if total else 0.0) for d, s in top)
         return SearchResult(hits, corrections, tuple(unknown))

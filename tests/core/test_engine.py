@@ -117,3 +117,9 @@ def test_every_item_of_a_sourced_answer_is_cited(pact: TopicEngine) -> None:
     for text in ["article4", "timeline", "quotes", "kim", "sources", "third countries", "when was the treaty signed"]:
         a = pact.answer(text)
         assert a.items and all(i.citation for i in a.items), text
+
+
+@pytest.mark.parametrize("text", ["What about the Arctic?", "artistic licence", "the arctic council"])
+def test_a_word_two_edits_away_is_not_a_typo(pact: TopicEngine, text: str) -> None:
+    """ "arctic" is two edits from "article": answering Article 4 would put a wrong answer in a story."""
+    assert pact.answer(text).kind is Kind.MISS

@@ -1,0 +1,85 @@
+"""The store swaps knowledge atomically, keeps the last good one on a bad edit, and says what changed."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+from bot.core.store import KnowledgeStore, diff
+from tests.conftest import FIXTURES
+
+
+def _copy(tmp: Path) -> Path:
+    folder = tmp / "k"
+    shutil.copytree(FIXTURES / "mini", folder)
+    return folder
+
+
+def test_bad_edit_keeps_last_good_and_reports(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    store = KnowledgeStore(folder)
+    assert store.state == "starting"
+    first = store.reload()
+    assert first.ok and store.state == "ok"
+    good = store.catalog
+    (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text().replace("without fail", "without doubt"))
+    assert store.changed()
+    bad = store.reload()
+    assert not bad.ok
+    assert store.catalog is good and store.state == "degraded"
+    assert any("not word for word" in p.message for p in store.pending)
+    (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text().replace("without doubt", "without fail"))
+    assert store.reload().ok and store.state == "ok" and store.pending == ()
+
+
+def test_change_summary_counts_by_kind(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    store = KnowledgeStore(folder)
+    store.reload()
+    text = (folder / "mini.yaml").read_text()
+    text = text.replace("    what: The first bridge is built.", "    what: The first bridge was built.")
+    text = text.replace(
+        "facts:\n",
+        "facts:\n  - id: tuesday\n    text: Approved on a Tuesday.\n    source: gazette\n"
+        "    evidence: approved the plan on Tuesday\n",
+    )
+    (folder / "mini.yaml").write_text(text)
+    outcome = store.reload()
+    assert outcome.ok and outcome.change is not None
+    assert outcome.change.summary() == "+1 fact, ~1 event"
+
+
+def test_first_load_is_all_added(tmp_path: Path) -> None:
+    store = KnowledgeStore(_copy(tmp_path))
+    outcome = store.reload()
+    assert outcome.change is not None
+    assert outcome.change.added == {"sources": 1, "people": 1, "quotes": 1, "events": 2, "facts": 1, "articles": 1}
+    assert diff(store.catalog.knowledge, store.catalog.knowledge).empty  # type: ignore[union-attr]
+
+
+def test_readers_never_see_a_half_built_catalog(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    store = KnowledgeStore(folder)
+    store.reload()
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            catalog = store.catalog
+            assert catalog is not None
+            answer = catalog.answer("/mini", "quote roe")
+            assert answer is not None
+            seen.append(answer.items[0].text)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for r in readers:
+        r.start()
+    for _ in range(20):
+        (folder / "mini.yaml").touch()
+        assert store.reload().ok
+    stop.set()
+    for r in readers:
+        r.join()
+    assert seen and set(seen) == {"without fail"}

@@ -1,0 +1,177 @@
+"""Maintainers' workflow against a running `factdesk serve`: live edits, refused edits, reload under load."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.conftest import FIXTURES, KNOWLEDGE
+from tests.support import slack_client as sc
+from tests.support import slack_stand_in
+from tests.support.server import Running, serve
+
+MAINTAINER = "U0EDITOR"
+
+
+@pytest.fixture
+def slack() -> Iterator[slack_stand_in.StandIn]:
+    stand_in = slack_stand_in.start()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def live(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[Running, Path]]:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    env = {"FACTDESK_MAINTAINERS": f"{MAINTAINER},U0OTHER", "FACTDESK_MAINTAINERS_CHANNEL": "C0MAINTAIN"}
+    with serve(tmp_path, slack.api_url, folder, extra_env=env) as running:
+        yield running, folder
+
+
+def ask(bot: Running, text: str, user: str = "U0REPORTER") -> dict:  # type: ignore[type-arg]
+    r = sc.post_signed(bot.port, sc.command_body(text, user=user))
+    assert r.status == 200
+    return r.json()  # type: ignore[no-any-return]
+
+
+def wait_until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_good_edit_is_live_in_seconds(live: tuple[Running, Path], slack: slack_stand_in.StandIn) -> None:
+    bot, folder = live
+    assert ask(bot, "how many articles")["blocks"][0]["text"]["text"] == "The treaty has 23 articles."
+    t0 = time.monotonic()
+    edit(folder / "pact.yaml", "    text: The treaty has 23 articles.", "    text: The treaty has 23 articles in all.")
+    wait_until(lambda: ask(bot, "how many articles")["blocks"][0]["text"]["text"].endswith("in all."))
+    took = time.monotonic() - t0
+    assert took < 5
+    (posted,) = slack.wait_for("/api/chat.postMessage")
+    assert posted.body["channel"] == "C0MAINTAIN"
+    assert "Knowledge reloaded" in posted.body["text"] and "~1 fact" in posted.body["text"]
+
+
+def test_broken_edit_keeps_the_old_answer(live: tuple[Running, Path], slack: slack_stand_in.StandIn) -> None:
+    bot, folder = live
+    edit(folder / "pact.yaml", "    text: the level of alliance", "    text: the level of an alliance")
+    (posted,) = slack.wait_for("/api/chat.postMessage")
+    assert "reload refused" in posted.body["text"]
+    assert "pact.yaml:" in posted.body["text"] and "not word for word" in posted.body["text"]
+    health = sc.request(bot.port, "GET", "/healthz")
+    assert health.status == 200  # still serving, with the last good knowledge
+    assert health.json()["status"] == "degraded" and "not word for word" in health.json()["reason"][0]
+    quote = ask(bot, "quote kim")
+    assert "the level of alliance" in json.dumps(quote) and "the level of an alliance" not in json.dumps(quote)
+    status = ask(bot, "status", user=MAINTAINER)
+    assert "degraded" in json.dumps(status) and "Pending errors" in json.dumps(status)
+
+
+def test_yaml_syntax_error_is_refused_too(live: tuple[Running, Path], slack: slack_stand_in.StandIn) -> None:
+    bot, folder = live
+    edit(folder / "pact.yaml", "title: North Korea", 'title: "North Korea')
+    (posted,) = slack.wait_for("/api/chat.postMessage")
+    assert "YAML syntax" in posted.body["text"]
+    assert ask(bot, "article4")["blocks"][0]["text"]["text"].startswith("Article 4")
+
+
+def test_maintainer_commands_are_for_maintainers(live: tuple[Running, Path]) -> None:
+    bot, _ = live
+    refused = ask(bot, "status", user="U0REPORTER")
+    assert refused["blocks"][0]["text"]["text"] == "For maintainers only"
+    status = json.dumps(ask(bot, "status", user=MAINTAINER))
+    assert "State:* ok" in status and "/pact* (pact.yaml)" in status and "9 quotes" in status
+
+
+def test_unanswered_questions_are_counted_without_users(live: tuple[Running, Path]) -> None:
+    bot, _ = live
+    for user in ("U1", "U2", "U3"):
+        ask(bot, "What about the Arctic?", user=user)
+    ask(bot, "weather tomorrow")
+    misses = sc.request(bot.port, "GET", "/misses").json()
+    assert misses[0] == {"query": "what about the arctic?", "count": 3}
+    assert "U1" not in json.dumps(misses)
+    assert "3× what about the arctic?" in json.dumps(ask(bot, "status", user=MAINTAINER), ensure_ascii=False)
+
+
+def test_reload_command_and_sighup(live: tuple[Running, Path], slack: slack_stand_in.StandIn) -> None:
+    bot, _ = live
+    assert ask(bot, "reload", user="U0REPORTER")["blocks"][0]["text"]["text"] == "For maintainers only"
+    assert ask(bot, "reload", user=MAINTAINER)["blocks"][0]["text"]["text"] == "Reloading"
+    slack.wait_for("/api/chat.postMessage", 1)
+    bot.proc.send_signal(signal.SIGHUP)
+    posted = slack.wait_for("/api/chat.postMessage", 2)
+    assert all("Knowledge reloaded" in p.body["text"] and "no entry changed" in p.body["text"] for p in posted)
+
+
+def test_no_request_is_lost_during_repeated_reloads(live: tuple[Running, Path]) -> None:
+    bot, folder = live
+    pact = folder / "pact.yaml"
+    original = pact.read_text("utf-8")
+    queries = ["article4", "timeline", "quote kim", "sources"] * 75
+
+    async def one(session: aiohttp.ClientSession, text: str) -> int:
+        body = sc.command_body(text)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sc.sign(body)}
+        async with session.post(f"http://127.0.0.1:{bot.port}/slack/events", data=body, headers=headers) as r:
+            data = await r.json()
+            assert data["blocks"][0]["type"] == "header"
+            return r.status
+
+    async def load_while_editing() -> list[int]:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=32)) as session:
+            results: list[int] = []
+            for round_ in range(6):
+                pact.write_text(original.replace("23 articles.", f"23 articles ({round_}).", 1), "utf-8")
+                batch = queries[round_ * 50 : (round_ + 1) * 50]
+                results += await asyncio.gather(*(one(session, q) for q in batch))
+                await asyncio.sleep(0.25)
+            return results
+
+    statuses = asyncio.run(load_while_editing())
+    assert len(statuses) == 300 and set(statuses) == {200}
+    metrics = sc.request(bot.port, "GET", "/metrics").body.decode()
+    reloads = [line for line in metrics.splitlines() if line.startswith('factdesk_reloads_total{result="ok"}')]
+    assert reloads and float(reloads[0].split()[-1]) >= 2
+
+
+def test_start_up_with_broken_knowledge_fails_fast(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.support.server import BOT_TOKEN, ROOT
+
+    shutil.copytree(FIXTURES / "errors", tmp_path / "k")
+    env = {
+        "SLACK_SIGNING_SECRET": sc.SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "FACTDESK_CACHE": "off",
+        "PATH": "/usr/bin:/bin",
+    }
+    broken = str(tmp_path / "k" / "altered_quote.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "9", "--knowledge", broken],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "altered_quote.yaml:29:11: error: quote is not word for word" in done.stderr
+    assert "not starting" in done.stderr
