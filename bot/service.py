@@ -23,6 +23,7 @@ from bot.metrics import Metrics
 
 log = logs.get()
 MAX_MISSES_KEPT = 5000
+MAX_ANSWERS_KEPT = 4096
 
 Notify = Callable[[str], Awaitable[None]]
 
@@ -56,6 +57,7 @@ class Service:
         self.metrics = metrics or Metrics()
         self.debug = debug
         self.misses: Counter[str] = Counter()
+        self._answers: dict[tuple[str, str, str], Answer] = {}  # insertion-ordered: oldest evicted first
         self._background: set[asyncio.Task[Outcome]] = set()
         self.notify: Notify | None = None  # set by an adapter that can reach the maintainers' channel
 
@@ -64,6 +66,10 @@ class Service:
         return asker.user in self.maintainers or (
             self.maintainer_group is not None and self.maintainer_group in asker.groups
         )
+
+    def version(self) -> str:
+        catalog = self.store.catalog
+        return catalog.knowledge.version if catalog else ""
 
     def commands(self) -> list[str]:
         catalog = self.store.catalog
@@ -96,6 +102,10 @@ class Service:
         engine = catalog.engine(command)
         if engine is None:
             return notice("Unknown topic", f"No topic answers {command}. Known: {', '.join(self.commands())}.")
+        key = (catalog.knowledge.version, engine.topic.command, text)
+        cached = self._answers.get(key)
+        if cached is not None:
+            return cached
         kind = parse(text).kind
         if kind in (QueryKind.STATUS, QueryKind.RELOAD):
             if not self.is_maintainer(asker):
@@ -105,7 +115,11 @@ class Service:
                     engine.topic.command,
                 )
             return self.status(engine.topic.command) if kind is QueryKind.STATUS else self.request_reload()
-        return engine.answer(text)
+        answer = engine.answer(text)
+        self._answers[key] = answer  # pure in (knowledge version, topic, text); bounded below
+        if len(self._answers) > MAX_ANSWERS_KEPT:
+            self._answers.pop(next(iter(self._answers)))
+        return answer
 
     def _count_miss(self, text: str) -> None:
         key = " ".join(fold(text).split())[:200]

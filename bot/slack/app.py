@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -15,6 +16,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
+from bot.core.answer import Answer, Kind
 from bot.service import Asker, Service, notice
 from bot.slack.blocks import SHARE_ACTION, render_home, render_message
 
@@ -26,6 +28,32 @@ REQUIRED = {
     "command": ("command", "user_id"),
     "block_actions": ("user", "actions"),
 }
+
+
+class RenderCache:
+    """Rendered messages by (knowledge version, command, question).
+
+    An answer is a pure function of the knowledge and the question, and rendering it through the Block Kit
+    models (which validate every object) costs ~10x computing it. Reporters ask the same things again and
+    again, so the rendered payload is kept. Notices (status, refusals) depend on who asks and when: never kept.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
+
+    def message(self, version: str, command: str, text: str, answer: Answer) -> dict[str, Any]:
+        if answer.kind is Kind.NOTICE or not version:
+            return render_message(answer)
+        key = (version, command, text)
+        found = self.entries.get(key)
+        if found is None:
+            found = self.entries[key] = render_message(answer)
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        else:
+            self.entries.move_to_end(key)
+        return found  # shared and read-only: Bolt only serialises it (a copy cost 15% of a request)
 
 
 def _asker(user: str | None, channel: str | None) -> Asker:
@@ -45,11 +73,12 @@ def build_app(service: Service, *, signing_secret: str, client: AsyncWebClient, 
             return BoltResponse(status=400, body="malformed request")
         return await next()  # type: ignore[no-any-return]
 
+    rendered = RenderCache()
+
     async def slash(ack: AsyncAck, command: dict[str, Any]) -> None:
-        answer = service.answer(
-            command["command"], command.get("text", ""), _asker(command["user_id"], command.get("channel_id"))
-        )
-        await ack(render_message(answer))
+        text = command.get("text", "")
+        answer = service.answer(command["command"], text, _asker(command["user_id"], command.get("channel_id")))
+        await ack(rendered.message(service.version(), command["command"], text, answer))
 
     # Any command: topics come from the knowledge, and a reload may add one. Unknown ones get a notice.
     app.command(re.compile(r"^/"))(slash)
