@@ -55,11 +55,21 @@ async def _load(port: int, seconds: float, connections: int) -> tuple[int, list[
     return len(latencies), latencies, errors
 
 
-def measure(port: int, seconds: float, connections: int) -> dict[str, float]:
-    asyncio.run(_load(port, 2.0, connections))  # warm-up: first-request auth.test, caches, JIT-free but warm
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(port: int, seconds: float, connections: int, pid: int) -> dict[str, float]:
+    asyncio.run(_load(port, 2.0, connections))  # warm-up: first-request auth.test, caches
+    cpu0 = cpu_seconds(pid)
     count, lat, errors = asyncio.run(_load(port, seconds, connections))
+    cpu = cpu_seconds(pid) - cpu0
     lat.sort()
     return {
+        "cpu_ms_per_request": 1000 * cpu / max(1, count),
+        "server_cpu_pct": 100 * cpu / seconds,
         "rps": count / seconds,
         "p50": statistics.median(lat),
         "p99": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
@@ -97,15 +107,20 @@ def main(argv: list[str]) -> int:
                 else:
                     wait_healthy(port, proc=proc)
                 print(f"loading {name} for {seconds:.0f} s at {connections} connections ...", file=sys.stderr)
-                results[name] = measure(port, seconds, connections)
+                results[name] = measure(port, seconds, connections, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=15)
     finally:
         stand_in.close()
-    print(f"\n{'server':<22} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | errors")
+    print(
+        f"\n{'server':<22} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | server CPU ms/req | server CPU % | errors"
+    )
     for name, r in results.items():
-        print(f"{name:<22} | {r['rps']:>7.0f} | {r['p50']:>7.2f} | {r['p99']:>7.2f} | {r['errors']:.0f}")
+        print(
+            f"{name:<22} | {r['rps']:>7.0f} | {r['p50']:>7.2f} | {r['p99']:>7.2f} | {r['cpu_ms_per_request']:>17.3f} "
+            f"| {r['server_cpu_pct']:>12.0f} | {r['errors']:.0f}"
+        )
     ours, base = results["factdesk serve"], results["do-nothing Bolt app"]
     ratio = ours["rps"] / base["rps"]
     checks = {

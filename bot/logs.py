@@ -20,26 +20,42 @@ _SECRET_VALUES = re.compile(r"\b(xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|v
 
 
 class Redactor:
-    """Replaces secret-looking keys and values, and any configured secret wherever it appears."""
+    """Replaces secret-looking keys and values, and any configured secret wherever it appears.
+
+    It runs on every log event, so it is built for speed: key decisions are memoised, and one compiled
+    pattern (token shapes plus the configured secrets) is applied once per string long enough to hold one.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self.secrets = tuple(s for s in secrets if len(s) >= 6)
+        parts = [_SECRET_VALUES.pattern, *(re.escape(s) for s in sorted(self.secrets, key=len, reverse=True))]
+        self._values = re.compile("|".join(f"(?:{p})" for p in parts))
+        self._shortest = min([6, *(len(s) for s in self.secrets)])
+        self._keys: dict[str, bool] = {}
+
+    def _secret_key(self, key: str) -> bool:
+        found = self._keys.get(key)
+        if found is None:
+            found = bool(_SECRET_KEYS.search(key))
+            if len(self._keys) < 10_000:
+                self._keys[key] = found
+        return found
 
     def _clean(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = _SECRET_VALUES.sub(REDACTED, value)
-            for s in self.secrets:
-                value = value.replace(s, REDACTED)
-            return value
+            return self._values.sub(REDACTED, value) if len(value) >= self._shortest else value
         if isinstance(value, dict):
-            return {k: REDACTED if _SECRET_KEYS.search(str(k)) else self._clean(v) for k, v in value.items()}
+            return {k: REDACTED if self._secret_key(str(k)) else self._clean(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return type(value)(self._clean(v) for v in value)
         return value
 
     def __call__(self, _logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-        for key in list(event):
-            event[key] = REDACTED if _SECRET_KEYS.search(key) else self._clean(event[key])
+        for key, value in event.items():
+            if self._secret_key(key):
+                event[key] = REDACTED
+            elif isinstance(value, str | dict | list | tuple):
+                event[key] = self._clean(value)
         return event
 
 

@@ -1,0 +1,50 @@
+"""Secrets never reach a log line, whichever way they are logged."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from bot import logs
+
+SECRET = "s3cr3t-signing-value-1234"
+TOKEN = "xoxb-1234567890-0987654321-AbCdEfGhIjKl"
+
+
+def _lines(stream: io.StringIO) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+
+def test_secret_keys_values_and_configured_secrets_are_redacted() -> None:
+    out = io.StringIO()
+    logs.configure("json", secrets=[SECRET], stream=out)
+    log = logs.get()
+    log.info("x", token=TOKEN, authorization="Bearer abc", note=f"with {SECRET} inside", other=f"tok {TOKEN} end")
+    log.info(
+        "y", nested={"client_secret": "abc", "list": [TOKEN, "ok"]}, app="xapp-1-A0-123-abcdef", sig="v0=" + "a" * 64
+    )
+    text = out.getvalue()
+    assert SECRET not in text and TOKEN not in text and "Bearer abc" not in text and "xapp-1-A0" not in text
+    first, second = _lines(out)
+    assert first["token"] == logs.REDACTED and first["note"] == f"with {logs.REDACTED} inside"
+    assert first["other"] == f"tok {logs.REDACTED} end"
+    assert second["nested"] == {"client_secret": logs.REDACTED, "list": [logs.REDACTED, "ok"]}
+    assert second["sig"] == logs.REDACTED
+
+
+def test_stdlib_loggers_are_redacted_and_json_too() -> None:
+    out = io.StringIO()
+    logs.configure("json", secrets=[SECRET], stream=out)
+    logging.getLogger("slack_bolt.App").warning("Failed to authorize with %s and %s", TOKEN, SECRET)
+    (line,) = _lines(out)
+    assert TOKEN not in json.dumps(line) and SECRET not in json.dumps(line)
+    assert line["level"] == "warning" and "Failed to authorize" in line["event"]
+
+
+def test_ordinary_values_pass_through() -> None:
+    out = io.StringIO()
+    logs.configure("json", stream=out)
+    logs.get().info("command_answered", topic="/pact", kind="article", user="U0REPORTER", latency_ms=0.4)
+    (line,) = _lines(out)
+    assert line["event"] == "command_answered" and line["user"] == "U0REPORTER" and line["latency_ms"] == 0.4
