@@ -17,7 +17,8 @@ def main(argv: list[str]) -> int:
 
         return serve.main(rest)
     print(
-        "usage: python -m bench [search [SIZES]|serve [SECONDS]]   e.g. python -m bench search 1000,10000",
+        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers]\n"
+        "e.g. python -m bench search 1000,10000",
         file=sys.stderr,
     )
     return 2

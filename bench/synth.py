@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -57,7 +58,7 @@ def _accumulate(values: list[float]) -> Iterator[float]:
         yield total
 
 
-def generate(folder: Path, entries: int, *, seed: int = 7, per_source: int = 100) -> dict[str, object]:
+def generate(folder: Path, entries: int, *, seed: int = 7, per_source: int = 100) -> dict[str, Any]:
     """Write `entries` entries as one topic file plus archived sources under `folder`. Returns the data."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sources").mkdir(exist_ok=True)
@@ -77,7 +78,10 @@ def generate(folder: Path, entries: int, *, seed: int = 7, per_source: int = 100
                 "archive": f"sources/s{s}.txt",
             }
         )
-    people, quotes, timeline, facts = [], [], [], []
+    people: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    timeline: list[dict[str, Any]] = []
+    facts: list[dict[str, Any]] = []
     taken: set[str] = set()
     n_people = max(1, entries // 20)
     for i in range(entries):
@@ -109,7 +113,7 @@ def generate(folder: Path, entries: int, *, seed: int = 7, per_source: int = 100
             q["speaker"] = people[0]["id"]
     for s, body in enumerate(texts):
         (folder / "sources" / f"s{s}.txt").write_text("\n\n".join(body) + "\n", "utf-8")
-    data = {
+    data: dict[str, Any] = {
         "topic": "synth",
         "command": "/synth",
         "title": "Synthetic knowledge",

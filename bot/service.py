@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import logs
@@ -67,6 +67,18 @@ class Service:
             self.maintainer_group is not None and self.maintainer_group in asker.groups
         )
 
+    def needs_groups(self, asker: Asker, text: str) -> bool:
+        """Whether the maintainer check for this question needs the asker's user groups from Slack.
+
+        Looking a group up costs a Web API call, so adapters make it only for maintainers' commands asked by
+        someone not already listed by id.
+        """
+        return (
+            self.maintainer_group is not None
+            and asker.user not in self.maintainers
+            and parse(text).kind in (QueryKind.STATUS, QueryKind.RELOAD)
+        )
+
     def version(self) -> str:
         catalog = self.store.catalog
         return catalog.knowledge.version if catalog else ""
@@ -115,7 +127,7 @@ class Service:
                     engine.topic.command,
                 )
             return self.status(engine.topic.command) if kind is QueryKind.STATUS else self.request_reload()
-        answer = engine.answer(text)
+        answer = replace(engine.answer(text), version=catalog.knowledge.version)
         self._answers[key] = answer  # pure in (knowledge version, topic, text); bounded below
         if len(self._answers) > MAX_ANSWERS_KEPT:
             self._answers.pop(next(iter(self._answers)))

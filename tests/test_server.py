@@ -102,6 +102,18 @@ def test_maintainer_commands_are_for_maintainers(live: tuple[Running, Path]) -> 
     assert "State:* ok" in status and "/pact* (pact.yaml)" in status and "9 quotes" in status
 
 
+def test_members_of_the_maintainer_group_are_maintainers(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
+    env = {"FACTDESK_MAINTAINER_GROUP": "S0DESK"}
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as bot:
+        assert ask(bot, "article4", user="U0DESKCHIEF")["blocks"][0]["type"] == "header"
+        assert slack.calls("/api/usergroups.users.list") == []  # only maintainers' commands look groups up
+        assert "State:* ok" in json.dumps(ask(bot, "status", user="U0DESKCHIEF"))
+        assert "State:* ok" in json.dumps(ask(bot, "status", user="U0NIGHTDESK"))
+        assert ask(bot, "status", user="U0REPORTER")["blocks"][0]["text"]["text"] == "For maintainers only"
+    (lookup,) = slack.calls("/api/usergroups.users.list")  # members kept for a minute: one call for three asks
+    assert lookup.body["usergroup"] == "S0DESK"
+
+
 def test_unanswered_questions_are_counted_without_users(live: tuple[Running, Path]) -> None:
     bot, _ = live
     for user in ("U1", "U2", "U3"):

@@ -86,6 +86,7 @@ class Answer:
     command: str = ""
     shareable: bool = True
     side_by_side: bool = False
+    version: str = ""  # the knowledge version it was answered from; "" for notices (status, refusals)
 
     @property
     def citations(self) -> tuple[Citation, ...]:

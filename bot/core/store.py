@@ -15,9 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import logs
 from bot.core.engine import Catalog
 from bot.core.loader import Problem, load, topic_files
 from bot.core.model import Knowledge, Topic
+
+log = logs.get()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,9 @@ class KnowledgeStore:
         """
         while True:
             await asyncio.sleep(interval)
-            if self.changed():
-                outcome = await asyncio.to_thread(self.reload)
-                await on_outcome(outcome)
+            try:
+                if self.changed():
+                    outcome = await asyncio.to_thread(self.reload)
+                    await on_outcome(outcome)
+            except Exception as e:  # one bad poll must not end watching for the life of the process
+                log.error("knowledge_watch_failed", error=f"{type(e).__name__}: {e}")

@@ -19,7 +19,9 @@ from tests.core.test_loader import ERROR_FIXTURES, expectation
 
 
 def _data(path: Path) -> Any:
-    return loader._Doc(str(path)).to_data(yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader))
+    node = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
+    assert node is not None
+    return loader._Doc(str(path)).to_data(node)
 
 
 def test_editor_copy_is_the_schema_the_checker_uses() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import threading
 from pathlib import Path
 
-from bot.core.store import KnowledgeStore, diff
+import pytest
+
+from bot.core.store import KnowledgeStore, Outcome, diff
 from tests.conftest import FIXTURES
 
 
@@ -83,3 +86,35 @@ def test_readers_never_see_a_half_built_catalog(tmp_path: Path) -> None:
     for r in readers:
         r.join()
     assert seen and set(seen) == {"without fail"}
+
+
+def test_watching_survives_a_failing_poll(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(tmp_path)
+    store = KnowledgeStore(folder)
+    store.reload()
+    real_reload = store.reload
+    calls = {"n": 0}
+
+    def flaky_reload() -> Outcome:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("file vanished mid-read")
+        return real_reload()
+
+    monkeypatch.setattr(store, "reload", flaky_reload)
+    outcomes: list[Outcome] = []
+
+    async def collect(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+
+    async def scenario() -> None:
+        watcher = asyncio.create_task(store.watch(0.01, collect))
+        (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text() + "\n")
+        for _ in range(300):
+            if outcomes:
+                break
+            await asyncio.sleep(0.01)
+        watcher.cancel()
+
+    asyncio.run(scenario())
+    assert calls["n"] >= 2 and outcomes and outcomes[0].ok  # the first poll raised; watching went on

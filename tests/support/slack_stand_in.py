@@ -29,8 +29,7 @@ class StandIn:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_port}"
 
     @property
     def api_url(self) -> str:
@@ -71,6 +70,7 @@ API_REPLIES: dict[str, dict[str, Any]] = {
     },
     "/api/chat.postMessage": {"ok": True, "channel": "C0", "ts": "1718870000.000200"},
     "/api/views.publish": {"ok": True, "view": {"id": "V0HOME"}},
+    "/api/usergroups.users.list": {"ok": True, "users": ["U0DESKCHIEF", "U0NIGHTDESK"]},
 }
 
 
@@ -81,12 +81,18 @@ def start() -> StandIn:
         def log_message(self, *args: Any) -> None:  # keep test output quiet
             return
 
+        def do_GET(self) -> None:  # some Web API methods (usergroups.users.list) are called with GET
+            path, _, query = self.path.partition("?")
+            self._reply(path, dict(parse_qsl(query)))
+
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8")
             kind = self.headers.get("content-type", "")
             body: dict[str, Any] = json.loads(raw) if "json" in kind and raw else dict(parse_qsl(raw))
+            self._reply(self.path.split("?", 1)[0], body)
+
+        def _reply(self, path: str, body: dict[str, Any]) -> None:
             stand_in = holder["it"]
-            path = self.path.split("?", 1)[0]
             with stand_in.lock:
                 stand_in.requests.append(Recorded(path, dict(self.headers.items()), body))
             if path.startswith("/api/"):
