@@ -49,15 +49,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     took = (time.perf_counter() - t0) * 1000
     for p in result.problems:
         if p.severity == "error" or not args.quiet:
-            print(p)
+            print(p.github() if args.format == "github" else p)
     if result.ok and result.knowledge:
         for t in result.knowledge.topics:
-            c = t.counts()
-            n_art = c["articles"]
-            print(
-                f"{Path(t.path).name}: {c['sources']} sources, {n_art} article{'s' if n_art != 1 else ''}, "
-                f"{c['quotes']} quotes, {c['events']} events, {c['facts']} facts, {c['people']} people — ok"
-            )
+            print(f"{Path(t.path).name}: {t.count_text()} — ok")
         if args.timing:
             print(f"checked in {took:.1f} ms", file=sys.stderr)
         return 0
@@ -201,12 +196,21 @@ def parser() -> argparse.ArgumentParser:
         "check",
         help="validate and verify knowledge files",
         description="Load, validate and verify knowledge; print each problem as file:line:col.",
-        epilog="example:\n  factdesk check knowledge/\n  factdesk check knowledge/pact.yaml --quiet",
+        epilog=(
+            "example:\n  factdesk check knowledge/\n  factdesk check knowledge/pact.yaml --quiet\n"
+            "  factdesk check knowledge/ --format github    # in a GitHub Actions workflow"
+        ),
         formatter_class=_formatter,
     )
     p.add_argument("path", nargs="?", help="knowledge folder or file (default: $FACTDESK_KNOWLEDGE or ./knowledge)")
     p.add_argument("--quiet", action="store_true", help="print errors only, not warnings")
     p.add_argument("--timing", action="store_true", help="print how long loading and checking took")
+    p.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github: workflow commands, so each problem shows on its line in a pull request",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

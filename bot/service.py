@@ -148,7 +148,7 @@ class Service:
                 f"*Version:* `{k.version}` loaded {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(k.loaded_at))}"
             )
             for t in k.topics:
-                counts = ", ".join(f"{n} {what}" for what, n in t.counts().items())
+                counts = t.count_text()
                 lines.append(f"*{t.command}* ({Path(t.path).name}): {counts}")
         lines.append(f"*Reloads:* {self.store.reloads}")
         if self.store.pending:

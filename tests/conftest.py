@@ -27,3 +27,13 @@ def pact(catalog: Catalog) -> TopicEngine:
     engine = catalog.engine("/pact")
     assert engine is not None
     return engine
+
+
+@pytest.fixture(scope="session")
+def corrected() -> TopicEngine:
+    """A topic whose entries carry corrections (tests/fixtures/corrected)."""
+    result = load(FIXTURES / "corrected")
+    assert result.ok and result.knowledge is not None, [str(p) for p in result.errors]
+    engine = Catalog.build(result.knowledge).engine("/corrected")
+    assert engine is not None
+    return engine

@@ -30,6 +30,18 @@ def test_check_errors_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert "1 error — not loaded" in captured.err
 
 
+def test_check_speaks_github_annotations(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "errors", tmp_path, dirs_exist_ok=True)
+    assert main(["check", str(tmp_path / "altered_quote.yaml"), "--format", "github"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"::error file={tmp_path / 'altered_quote.yaml'},line=29,col=11::quote is not word for word")
+
+
+def test_singular_counts_read_right(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(FIXTURES / "corrected")]) == 0
+    assert "corrected.yaml: 1 source, 1 article, 0 quotes, 0 events, 2 facts, 0 people — ok" in capsys.readouterr().out
+
+
 def test_ask_json_is_the_slack_payload(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--knowledge", str(KNOWLEDGE), "--json", "article4"]) == 0
     payload = json.loads(capsys.readouterr().out)

@@ -68,6 +68,12 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
+    def github(self) -> str:
+        """A GitHub Actions workflow command: the problem is shown on its line of the pull request's diff."""
+        level = "error" if self.severity == "error" else "warning"
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} file={self.file},line={self.line},col={self.col}::{message}"
+
 
 @dataclass(slots=True)
 class LoadResult:

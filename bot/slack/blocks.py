@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.answer import Answer, Citation, Item, Kind
-from bot.core.model import Knowledge
+from bot.core.model import Correction, Knowledge
 from bot.core.text import clip, escape_mrkdwn
 
 MAX_BLOCKS = 50
@@ -40,6 +40,7 @@ BUTTON_VALUE_CHARS = 2000
 FALLBACK_CHARS = 3000
 ECHO_CHARS = 200
 
+CORRECTED_NOTICE = ":warning: This answer includes a corrected entry: the correction is shown with it."
 SHARE_ACTION = "share_answer"
 SHARE_LABEL = "Share to channel"
 
@@ -94,12 +95,14 @@ def _item_blocks(item: Item) -> list[Block]:
     notes = []
     if item.citation:
         notes.append(citation_text(item.citation))
-    notes += [
-        f":warning: Corrected {c.date.display()}: {esc(c.wrong, 900)} → {esc(c.right, 900)}" for c in item.corrections
-    ]
+    notes += [correction_text(c) for c in item.corrections]
     if notes:
         blocks.append(_context(*notes))
     return blocks
+
+
+def correction_text(c: Correction) -> str:
+    return f":warning: Corrected {c.date.display()}: {esc(c.wrong, 900)} → {esc(c.right, 900)}"
 
 
 def _side_by_side(items: list[Item]) -> list[Block]:
@@ -107,6 +110,7 @@ def _side_by_side(items: list[Item]) -> list[Block]:
     for item in items[:MAX_FIELDS]:
         fields.append(MarkdownTextObject(text=_item_text(item, FIELD_CHARS)))
     cites = [f"*{escape_mrkdwn(i.heading or '')}:* {citation_text(i.citation)}" for i in items if i.citation]
+    cites += [f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items for c in i.corrections]
     blocks: list[Block] = [SectionBlock(fields=fields)]
     if cites:
         blocks.append(_context(*cites))
@@ -122,7 +126,7 @@ def share_value(answer: Answer) -> str | None:
 def fallback_text(answer: Answer) -> str:
     """The notification and screen-reader text."""
     first = answer.items[0].text if answer.items else (answer.intro or "")
-    return esc(f"{answer.title}: {first}" if first else answer.title, FALLBACK_CHARS)
+    return esc(f"{answer.title}: {first}" if first and first != answer.title else answer.title, FALLBACK_CHARS)
 
 
 def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[str, Any]]:
@@ -132,6 +136,8 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
         blocks.append(_context(f"You asked: {esc(answer.query.strip(), ECHO_CHARS)}"))
     if answer.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=esc(answer.intro, SECTION_CHARS))))
+    if answer.corrected:  # said first, as a newsroom runs a correction: before the reader quotes it
+        blocks.append(_context(CORRECTED_NOTICE))
     if answer.suggestions:
         tried = " · ".join(f"`{esc(f'{answer.command} {s}', 200)}`" for s in answer.suggestions[:5])
         tail.append(SectionBlock(text=MarkdownTextObject(text=f"Did you mean: {tried}")))
@@ -191,11 +197,10 @@ def render_home(knowledge: Knowledge) -> dict[str, Any]:
         )
     )
     for topic in knowledge.topics[:15]:
-        counts = topic.counts()
         blocks.append(DividerBlock())
         text = f"*{esc(topic.command, 40)}* · {esc(topic.title, 200)}\n{esc(topic.summary, 2000)}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-        facts = " · ".join(f"{n} {what}" for what, n in counts.items())
+        facts = topic.count_text().replace(", ", " · ")
         examples = "  ".join(f"`{esc(f'{topic.command} {ex}', 100)}`" for ex in topic.examples[:6])
         blocks.append(_context(facts, f"Try: {examples}" if examples else "Try: help"))
     blocks.append(_context(f"Knowledge version `{knowledge.version}`, loaded {updated}."))

@@ -14,6 +14,7 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _USER = re.compile(r"<@([A-Z0-9]+)>")
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
+_EMOJI = {":warning:": "⚠"}  # the emoji codes our answers use, as a terminal can show them
 
 
 def mrkdwn_to_text(text: str) -> str:
@@ -21,6 +22,8 @@ def mrkdwn_to_text(text: str) -> str:
     text = _USER.sub(lambda m: f"@{m.group(1)}", text)
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
+    for code, glyph in _EMOJI.items():
+        text = text.replace(code, glyph)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

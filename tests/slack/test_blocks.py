@@ -114,3 +114,17 @@ def test_escaping_never_overflows_a_limit() -> None:
     text = "<&>" * 3000
     out = bk.esc(text, 3000)
     assert len(out) <= 3000 and "<" not in out and not out.endswith("&am…")
+
+
+def test_corrections_are_said_first_and_shown_with_their_entry(corrected: TopicEngine) -> None:
+    fact = bk.render_message(corrected.answer("approval"))
+    shown = list(texts(fact["blocks"]))
+    assert shown[1] == bk.CORRECTED_NOTICE  # right under the header, before anything can be quoted
+    assert ":warning: Corrected Fri 8 March 2024: said the mayor approved the plan → the council approved it" in shown
+    article = bk.render_message(corrected.answer("article 2"))
+    assert bk.CORRECTED_NOTICE in texts(article)
+    assert any('Corrected Sat 9 March 2024: the translation was given as "the bridge will open"' in t
+               for t in texts(article))  # fmt: skip
+    clean = bk.render_message(corrected.answer("bridge closed"))
+    assert clean["blocks"][1]["text"]["text"].startswith("The first bridge was closed last year.")
+    assert not any("Corrected" in t or "corrected" in t for t in texts(clean))

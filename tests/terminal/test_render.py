@@ -37,3 +37,9 @@ def test_console_answers_lines_until_quit(catalog: Catalog) -> None:
     assert "Timeline: 1990s" in text and "1991" in text
     assert "No topic answers /nope; known: /pact" in text
     assert text.count("Article 4: ") == 1  # nothing after quit
+
+
+def test_corrections_read_in_a_terminal(corrected: TopicEngine) -> None:
+    text = render_text(render_message(corrected.answer("approval")))
+    assert "⚠ This answer includes a corrected entry" in text and ":warning:" not in text
+    assert "⚠ Corrected Fri 8 March 2024: said the mayor approved the plan" in text
