@@ -47,8 +47,8 @@ def test_hook_refuses_a_commit_that_misquotes(repo: Path) -> None:
 
 def test_hook_checks_what_is_staged_not_the_working_copy(repo: Path) -> None:
     pact = repo / "knowledge" / "pact.yaml"
-    good = pact.read_text("utf-8").replace("text: The treaty has 23 articles.", "text: The treaty has 23 articles in all.")
-    pact.write_text(good)
+    text = pact.read_text("utf-8")
+    pact.write_text(text.replace("text: The treaty has 23 articles.", "text: The treaty has 23 articles in all."))
     _git(repo, "add", "knowledge")
     pact.write_text("not: [valid")  # unstaged breakage must not block a good staged edit
     assert _git(repo, "commit", "-qm", "good edit").returncode == 0
