@@ -27,6 +27,21 @@ from bot.slack.blocks import SHARE_ACTION, render_home, render_message
 log = logs.get()
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
+#: The Events API subscriptions the listeners below need; the Slack app manifests in deploy/slack declare
+#: exactly these (tested), so an app is never subscribed to events nobody handles.
+BOT_EVENTS = ("app_mention", "message.im", "app_home_opened")
+#: Bot token scopes, each with what needs it. Least privilege: App Home (views.publish), response_url and
+#: auth.test need none.
+BOT_SCOPES = {
+    "commands": "the slash commands",
+    "chat:write": "answers in thread to mentions and DMs; reload reports to the maintainers' channel",
+    "app_mentions:read": "the app_mention event",
+    "im:history": "the message.im event (DMs to the bot)",
+    "usergroups:read": "usergroups.users.list, for FACTDESK_MAINTAINER_GROUP",
+}
+#: Interactive components the answers carry (block_actions action_id).
+ACTIONS = (SHARE_ACTION,)
+
 #: What every request of each kind must carry; a signed request missing them is malformed (400), not a crash.
 REQUIRED = {
     "command": ("command", "user_id"),

@@ -55,8 +55,8 @@ def wait_healthy(port: int, timeout: float = 60.0, proc: subprocess.Popen[bytes]
 
 @contextmanager
 def serve(tmp: Path, api_url: str, knowledge: Path, *, extra_env: dict[str, str] | None = None,
-          args: tuple[str, ...] = ()) -> Iterator[Running]:  # fmt: skip
-    port = free_port()
+          args: tuple[str, ...] = (), port: int | None = None) -> Iterator[Running]:  # fmt: skip
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
     env.update(
         SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=api_url,
