@@ -176,7 +176,7 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """The main job: Slack when credentials are set, the local console otherwise."""
     if settings.app_token and settings.bot_token:
         return cmd_socket(args, settings)
-    if settings.signing_secret and settings.bot_token:
+    if settings.signing_secret and (settings.bot_token or settings.oauth):
         args.host, args.port, args.workers = settings.host, settings.port, settings.workers
         return cmd_serve(args, settings)
     print("No Slack credentials set: starting the local console (see README to connect Slack).", file=sys.stderr)

@@ -20,6 +20,8 @@ _HOW = {
     "SLACK_SIGNING_SECRET": "the app's Basic Information page → App Credentials → Signing Secret",
     "SLACK_BOT_TOKEN": "OAuth & Permissions → Bot User OAuth Token (starts with xoxb-)",
     "SLACK_APP_TOKEN": "Basic Information → App-Level Tokens, with the connections:write scope (starts with xapp-)",
+    "SLACK_CLIENT_ID": "Basic Information → App Credentials → Client ID",
+    "SLACK_CLIENT_SECRET": "Basic Information → App Credentials → Client Secret",
 }
 
 
@@ -36,6 +38,17 @@ def _cache_dir(env: Mapping[str, str]) -> Path | None:
         return Path(raw)
     base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
     return Path(base) / "factdesk"
+
+
+def _url_password(url: str) -> tuple[str, ...]:
+    """A database URL's password, so that logging the URL can never show it."""
+    from urllib.parse import urlsplit
+
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return ()
+    return (password,) if password else ()
 
 
 def _ids(value: str | None) -> frozenset[str]:
@@ -59,6 +72,9 @@ class Settings:
     maintainers_channel: str | None = None
     watch_seconds: float = 1.0
     cache_dir: Path | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    database_url: str = "sqlite:///factdesk.sqlite3"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -95,21 +111,32 @@ class Settings:
             maintainers_channel=e.get("FACTDESK_MAINTAINERS_CHANNEL") or None,
             watch_seconds=number("FACTDESK_WATCH_SECONDS", 1.0, float),
             cache_dir=_cache_dir(e),
+            client_id=e.get("SLACK_CLIENT_ID") or None,
+            client_secret=e.get("SLACK_CLIENT_SECRET") or None,
+            database_url=e.get("FACTDESK_DATABASE_URL") or "sqlite:///factdesk.sqlite3",
         )
+
+    @property
+    def oauth(self) -> bool:
+        """Many workspaces: installed through Slack's OAuth flow, each with its own token in the database."""
+        return bool(self.client_id or self.client_secret)
 
     @property
     def slack_configured(self) -> bool:
         """Whether there is enough to talk to Slack at all (the main job falls back to the console)."""
-        return bool(self.bot_token and (self.signing_secret or self.app_token))
+        return bool((self.bot_token or self.oauth) and (self.signing_secret or self.app_token))
 
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.signing_secret, self.bot_token, self.app_token) if s)
+        found = (self.signing_secret, self.bot_token, self.app_token, self.client_secret)
+        return tuple(s for s in found if s) + _url_password(self.database_url)
 
     def _require(self, *names: str) -> None:
         values = {
             "SLACK_SIGNING_SECRET": self.signing_secret,
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_APP_TOKEN": self.app_token,
+            "SLACK_CLIENT_ID": self.client_id,
+            "SLACK_CLIENT_SECRET": self.client_secret,
         }
         missing = [n for n in names if not values[n]]
         if missing:
@@ -125,7 +152,10 @@ class Settings:
             raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
 
     def require_http(self) -> None:
-        self._require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
+        if self.oauth:  # tokens come from each workspace's installation, not from the environment
+            self._require("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+        else:
+            self._require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
 
     def require_socket(self) -> None:
         self._require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")

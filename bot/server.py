@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,6 +28,9 @@ from bot.config import Settings
 from bot.core.loader import load
 from bot.core.store import KnowledgeStore
 from bot.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.installs import Installs
 from bot.service import Service
 from bot.slack.app import build_app
 
@@ -59,18 +62,36 @@ class Factdesk:
             metrics=self.metrics,
             debug=settings.debug,
         )
-        self.client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url or default_api_url())
-        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client)
+        self.installs: Installs | None = None
+        bolt: dict[str, Any] = {}
+        if settings.oauth:  # many workspaces: each request is authorised with its workspace's installed token
+            from bot.installs import Installs
+
+            self.installs = Installs(settings)
+            bolt["oauth_settings"] = self.installs.oauth_settings
+        token = None if settings.oauth else settings.bot_token
+        self.client = AsyncWebClient(token=token, base_url=settings.api_url or default_api_url())
+        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
         self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
         self.tasks: list[asyncio.Task[Any]] = []
-        if settings.maintainers_channel:
+        if settings.maintainers_channel and settings.bot_token:
             self.service.notify = self._notify
 
     async def _notify(self, text: str) -> None:
-        await self.client.chat_postMessage(channel=self.settings.maintainers_channel or "", text=text)
+        # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
+        client = (
+            self.client
+            if not self.installs
+            else AsyncWebClient(token=self.settings.bot_token, base_url=self.client.base_url)
+        )
+        if not client.token:
+            return
+        await client.chat_postMessage(channel=self.settings.maintainers_channel or "", text=text)
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def startup(self) -> None:
+        if self.installs:
+            await self.installs.create_tables()
         self.tasks.append(asyncio.create_task(self._load_then_watch()))
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on every platform
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
@@ -99,6 +120,8 @@ class Factdesk:
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self.installs:
+            await self.installs.close()
 
     # -- ASGI ------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

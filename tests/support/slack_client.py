@@ -20,11 +20,13 @@ def sign(body: bytes, timestamp: int | None = None, secret: str = SECRET) -> dic
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
-def command_body(text: str, *, command: str = "/pact", user: str = "U0REPORTER", response_url: str = "") -> bytes:
+def command_body(
+    text: str, *, command: str = "/pact", user: str = "U0REPORTER", response_url: str = "", team: str = "T0NEWS"
+) -> bytes:
     return urlencode(
         {
             "token": "legacy",
-            "team_id": "T0NEWS",
+            "team_id": team,
             "team_domain": "news",
             "channel_id": "C0NEWSDESK",
             "channel_name": "newsdesk",
@@ -51,11 +53,11 @@ def action_body(value: str, response_url: str, user: str = "U0REPORTER") -> byte
     return urlencode({"payload": json.dumps(payload)}).encode()
 
 
-def event_body(event: dict[str, Any]) -> bytes:
+def event_body(event: dict[str, Any], team: str = "T0NEWS") -> bytes:
     return json.dumps(
-        {"token": "legacy", "team_id": "T0NEWS", "api_app_id": "A0FACTDESK", "event": event, "type": "event_callback",
+        {"token": "legacy", "team_id": team, "api_app_id": "A0FACTDESK", "event": event, "type": "event_callback",
          "event_id": f"Ev{abs(hash(json.dumps(event, sort_keys=True)))}", "event_time": int(time.time()),
-         "authorizations": [{"team_id": "T0NEWS", "user_id": "U0FACTBOT", "is_bot": True}]}
+         "authorizations": [{"team_id": team, "user_id": "U0FACTBOT", "is_bot": True}]}
     ).encode()  # fmt: skip
 
 

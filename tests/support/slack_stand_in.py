@@ -70,6 +70,18 @@ API_REPLIES: dict[str, dict[str, Any]] = {
     },
     "/api/chat.postMessage": {"ok": True, "channel": "C0", "ts": "1718870000.000200"},
     "/api/views.publish": {"ok": True, "view": {"id": "V0HOME"}},
+    "/api/oauth.v2.access": {
+        "ok": True,
+        "app_id": "A0FACTDESK",
+        "authed_user": {"id": "U0INSTALLER"},
+        "scope": "commands,chat:write,app_mentions:read,im:history,usergroups:read",
+        "token_type": "bot",
+        "access_token": "xoxb-222222222-333333333-installedTOKENfake",
+        "bot_user_id": "U0FACTBOT2",
+        "team": {"id": "T0OTHER", "name": "Other Newsroom"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+    },
     "/api/usergroups.users.list": {"ok": True, "users": ["U0DESKCHIEF", "U0NIGHTDESK"]},
 }
 
