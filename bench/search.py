@@ -88,7 +88,16 @@ def measure_load(folder: Path, cache: Path | None) -> dict[str, float]:
     assert result.knowledge is not None, result.errors[:3]
     Catalog.build(result.knowledge, cache)
     t2 = time.perf_counter()
-    return {"load_s": t1 - t0, "index_s": t2 - t1, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"load_s": t1 - t0, "index_s": t2 - t1, "rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not ru_maxrss: Linux carries that over from the parent across
+    fork and exec, so a child started by a big parent reported the parent's peak (495 MB instead of 349)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _child(folder: Path, cache: Path | None) -> dict[str, float]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.core.engine import Catalog, TopicEngine
 from bot.core.loader import load
+from tests.support import slack_stand_in
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -37,3 +39,11 @@ def corrected() -> TopicEngine:
     engine = Catalog.build(result.knowledge).engine("/corrected")
     assert engine is not None
     return engine
+
+
+@pytest.fixture
+def slack() -> Iterator[slack_stand_in.StandIn]:
+    """A fresh local stand-in for Slack's Web API and response_urls, recording what the bot sends."""
+    stand_in = slack_stand_in.start()
+    yield stand_in
+    stand_in.close()

@@ -22,13 +22,6 @@ INSTALLED_TOKEN = "xoxb-222222222-333333333-installedTOKENfake"
 
 
 @pytest.fixture
-def slack() -> Iterator[slack_stand_in.StandIn]:
-    stand_in = slack_stand_in.start()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
 def bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[Running, Path]]:
     db = tmp_path / "installs.sqlite3"
     env = {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": "client-secret-not-real", "SLACK_BOT_TOKEN": "",
@@ -90,6 +83,8 @@ def test_a_forged_or_reused_state_installs_nothing(bot: tuple[Running, Path], sl
     forged = sc.request(running.port, "GET", "/slack/oauth_redirect?code=the-code&state=made-up")
     assert forged.status >= 400
     assert slack.calls("/api/oauth.v2.access") == []
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from slack_installations").fetchone() == (0,)
 
 
 def test_database_urls_get_an_asyncio_driver() -> None:

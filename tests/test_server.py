@@ -22,13 +22,6 @@ MAINTAINER = "U0EDITOR"
 
 
 @pytest.fixture
-def slack() -> Iterator[slack_stand_in.StandIn]:
-    stand_in = slack_stand_in.start()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
 def live(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[Running, Path]]:
     folder = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, folder)

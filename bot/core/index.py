@@ -24,6 +24,8 @@ from rapidfuzz.distance import OSA
 from bot.core.text import fold
 
 KEY_BOOST = 2.0
+NAMING_MAX = 256  # an alias word shared by more entries than this names none of them: no key boost
+MAX_SUBSET_TERMS = 6  # up to 63 subsets; longer queries take the plain accumulation
 PHRASE_BOOST = 25.0
 CORRECTED_WEIGHT = 0.8
 _SUFFIXES = ("ing", "ed", "es", "e", "s")
@@ -198,6 +200,76 @@ class SearchIndex:
                 best = key
         return None if best is None else -best[2]
 
+    def _accumulate(self, terms: list[tuple[int, float]], boost: dict[int, float]) -> dict[int, float]:
+        """Score every entry a rare query word names; common words only add to those (long queries)."""
+        matched: dict[int, float] = dict.fromkeys(boost, 0.0)
+        rare = [(t, w) for t, w in terms if t not in self.common]
+        common = [(t, w) for t, w in terms if t in self.common]
+        for tid, w in rare:
+            gain = self.idf[tid] * w
+            for d in self.postings[tid]:
+                matched[d] = matched.get(d, 0.0) + gain
+        if not matched and common:
+            sets = sorted((self.common[t] for t, _ in common), key=len)
+            found = set.intersection(*sets) if len(sets) > 1 else sets[0]
+            for d in list(found)[: self.common_df]:
+                matched[d] = 0.0
+        for tid, w in common:
+            members = self.common[tid]
+            gain = self.idf[tid] * w
+            for d in matched:
+                if d in members:
+                    matched[d] += gain
+        return matched
+
+    def _by_subsets(
+        self, terms: list[tuple[int, float]], boost: dict[int, float], limit: int, wanted: frozenset[str] | None
+    ) -> dict[int, float]:
+        """The same scores as `_accumulate`, for the entries that can rank, with set algebra done in C.
+
+        An unboosted entry's rank depends only on which of the query's words it contains. So the subsets of
+        the query's words are visited heaviest first; each entry is first met at exactly the subset it
+        matches (any heavier subset it matched would have been visited before), and once `limit` entries are
+        in hand no lighter subset can beat them. A few words make a few dozen set intersections instead of a
+        Python loop over every posting (~10x faster on free text at 100k entries).
+        """
+        ids = [t for t, _ in terms]
+        sets = [self.common[t] if t in self.common else set(self.postings[t]) for t in ids]
+        gains = [self.idf[t] * w for t, w in terms]
+        rare_mask = sum(1 << i for i, t in enumerate(ids) if t not in self.common)
+        n = len(terms)
+        masks = [m for m in range(1, 1 << n) if not rare_mask or m & rare_mask]
+        weight = {m: sum(gains[i] for i in range(n) if m >> i & 1) for m in masks}
+        masks.sort(key=lambda m: -weight[m])
+        matched: dict[int, float] = {}
+        docs = self.entries
+        for k, m in enumerate(masks):
+            chosen = sorted((i for i in range(n) if m >> i & 1), key=lambda i: len(sets[i]))
+            need = limit - len(matched)
+            # Entries in ascending order (ties rank by entry order), from the shortest posting list of the
+            # subset, kept when in every other list of it, and not already met at a heavier subset.
+            others = [sets[i] for i in chosen[1:]]
+            if others and len(sets[chosen[0]]) > 64:
+                found = sets[chosen[0]].intersection(*others)  # in C; then only its few smallest are walked
+                walk: Iterable[int] = sorted(found) if len(found) <= 4 * need + 64 else self.postings[ids[chosen[0]]]
+            else:
+                walk = self.postings[ids[chosen[0]]]
+            w = weight[m]
+            for d in walk:
+                if d in matched or any(d not in o for o in others):
+                    continue
+                if wanted is None or docs[d].kind in wanted:
+                    matched[d] = w
+                    need -= 1
+                    if need <= 0:
+                        break
+            if need <= 0 and (k + 1 == len(masks) or weight[masks[k + 1]] < w):
+                break
+        for d in boost:  # boosted entries rank on their own terms: score them whatever subset they are in
+            if d not in matched:
+                matched[d] = sum(gains[i] for i in range(n) if d in sets[i])
+        return matched
+
     def search(
         self,
         query_terms: Sequence[str],
@@ -230,32 +302,17 @@ class SearchIndex:
         if not terms:
             return SearchResult((), corrections, tuple(unknown))
 
-        matched: dict[int, float] = {}
         boost: dict[int, float] = {}
-        rare = [(t, w) for t, w in terms if t not in self.common]
-        common = [(t, w) for t, w in terms if t in self.common]
-        for tid, w in rare:
-            gain = self.idf[tid] * w
-            for d in self.postings[tid]:
-                matched[d] = matched.get(d, 0.0) + gain
         for tid, w in terms:
             keyed = self.key_postings.get(tid)
-            if keyed is not None and len(keyed) <= self.common_df:
+            if keyed is not None and len(keyed) <= NAMING_MAX:
                 gain = self.idf[tid] * w * KEY_BOOST
                 for d in keyed:
                     boost[d] = boost.get(d, 0.0) + gain
-                    matched.setdefault(d, 0.0)
-        if not matched and common:
-            sets = sorted((self.common[t] for t, _ in common), key=len)
-            found = set.intersection(*sets) if len(sets) > 1 else sets[0]
-            for d in list(found)[: self.common_df]:
-                matched[d] = 0.0
-        for tid, w in common:
-            members = self.common[tid]
-            gain = self.idf[tid] * w
-            for d in matched:
-                if d in members:
-                    matched[d] += gain
+        if len(terms) <= MAX_SUBSET_TERMS:
+            matched = self._by_subsets(terms, boost, limit, wanted)
+        else:
+            matched = self._accumulate(terms, boost)
         phrased = {phrase(" ".join(query_terms)), phrase(whole or "")}
         if corrections:  # "thrid countries" is the alias "third countries", typed with a typo
             phrased.add(" ".join(self.terms[t] for t, _ in terms))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -61,13 +61,6 @@ def test_http_manifest_points_every_url_at_the_server_and_socket_at_none() -> No
     assert all(u.endswith("/slack/oauth_redirect") for u in http["oauth_config"]["redirect_urls"])
 
 
-@pytest.fixture
-def stand_in() -> Iterator[slack_stand_in.StandIn]:
-    s = slack_stand_in.start()
-    yield s
-    s.close()
-
-
 def _event(name: str) -> dict[str, Any]:
     """A minimal event of each subscription the manifest declares (`message.im` is a `message` in a DM)."""
     base = {"user": "U0REPORTER", "ts": "1718870000.000100", "event_ts": "1718870000.000100"}
@@ -78,11 +71,11 @@ def _event(name: str) -> dict[str, Any]:
     return {**base, "type": name, "channel": "D0DM", "tab": "home"}
 
 
-def test_every_declared_event_command_and_action_reaches_a_listener(stand_in: slack_stand_in.StandIn) -> None:
+def test_every_declared_event_command_and_action_reaches_a_listener(slack: slack_stand_in.StandIn) -> None:
     async def scenario() -> dict[str, int]:
         store = KnowledgeStore(KNOWLEDGE)
         store.reload()
-        client = AsyncWebClient(token=BOT_TOKEN, base_url=stand_in.api_url)
+        client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.api_url)
         app = slack_app.build_app(Service(store), signing_secret=sc.SECRET, client=client)
 
         async def status(body: bytes, content_type: str) -> int:
@@ -100,7 +93,7 @@ def test_every_declared_event_command_and_action_reaches_a_listener(stand_in: sl
             )
         value = json.dumps({"c": "/pact", "q": "article4"})
         for action in slack_app.ACTIONS:
-            body = sc.action_body(value, f"{stand_in.url}/respond").replace(b"share_answer", action.encode())
+            body = sc.action_body(value, f"{slack.url}/respond").replace(b"share_answer", action.encode())
             seen[action] = await status(body, "application/x-www-form-urlencoded")
         await asyncio.sleep(0.2)  # let event listeners finish their Web API calls before the loop closes
         return seen
