@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
+from datetime import UTC, datetime, timedelta
 
 from bot import logs
 
@@ -48,3 +50,15 @@ def test_ordinary_values_pass_through() -> None:
     logs.get().info("command_answered", topic="/pact", kind="article", user="U0REPORTER", latency_ms=0.4)
     (line,) = _lines(out)
     assert line["event"] == "command_answered" and line["user"] == "U0REPORTER" and line["latency_ms"] == 0.4
+
+
+def test_timestamps_are_iso_utc_with_microseconds_like_structlogs() -> None:
+    out = io.StringIO()
+    logs.configure("json", stream=out)
+    before = datetime.now(UTC)
+    logs.get().info("x")
+    after = datetime.now(UTC)
+    (line,) = _lines(out)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", line["timestamp"])
+    stamped = datetime.fromisoformat(line["timestamp"].replace("Z", "+00:00"))
+    assert before - timedelta(milliseconds=1) <= stamped <= after + timedelta(milliseconds=1)

@@ -25,6 +25,7 @@ class Recorded:
 class StandIn:
     server: ThreadingHTTPServer
     requests: list[Recorded] = field(default_factory=list)
+    replies: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-test answers, over API_REPLIES
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -108,7 +109,7 @@ def start() -> StandIn:
             with stand_in.lock:
                 stand_in.requests.append(Recorded(path, dict(self.headers.items()), body))
             if path.startswith("/api/"):
-                reply = API_REPLIES.get(path, {"ok": False, "error": "unknown_method"})
+                reply = stand_in.replies.get(path) or API_REPLIES.get(path, {"ok": False, "error": "unknown_method"})
                 data = json.dumps(reply).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")

@@ -1,0 +1,75 @@
+"""`factdesk socket` end to end: Socket Mode against local stand-ins for Slack's Web API and its WebSocket."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+
+from tests.conftest import KNOWLEDGE, ROOT
+from tests.support import slack_stand_in
+from tests.support.server import BOT_TOKEN
+from tests.support.socket_stand_in import SocketStandIn
+
+APP_TOKEN = "xapp-1-A0FACTDESK-000000-notarealtoken"
+
+
+@pytest.fixture
+def socket_bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[SocketStandIn, Path]]:
+    ws = SocketStandIn()
+    slack.replies["/api/apps.connections.open"] = {"ok": True, "url": ws.url}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+    env.update(SLACK_APP_TOKEN=APP_TOKEN, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url,
+               FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE="off")  # fmt: skip
+    log = tmp_path / "socket.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "socket"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        assert ws.connected.wait(30), log.read_text()
+        deadline = time.monotonic() + 30
+        while "knowledge_loaded" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield ws, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        ws.close()
+
+
+def test_slash_command_over_socket_mode_is_answered_in_the_ack(
+    socket_bot: tuple[SocketStandIn, Path], slack: slack_stand_in.StandIn
+) -> None:
+    ws, log = socket_bot
+    (opened,) = slack.calls("/api/apps.connections.open")
+    assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"  # the app-level token opens the socket
+    payload = {"command": "/pact", "text": "article4", "user_id": "U0REPORTER", "channel_id": "C0NEWSDESK",
+               "team_id": "T0NEWS", "response_url": f"{slack.url}/respond", "trigger_id": "1.2.3"}  # fmt: skip
+    ws.push({"envelope_id": "env-1", "type": "slash_commands", "payload": payload, "accepts_response_payload": True})
+    ack = ws.wait_ack("env-1")
+    blocks = ack["payload"]["blocks"]
+    assert blocks[0]["text"]["text"].startswith("Article 4") and ack["payload"]["response_type"] == "ephemeral"
+    assert "Share to channel" in str(blocks)
+    assert APP_TOKEN not in log.read_text() and BOT_TOKEN not in log.read_text()
+
+
+def test_mention_over_socket_mode_is_answered_in_thread(
+    socket_bot: tuple[SocketStandIn, Path], slack: slack_stand_in.StandIn
+) -> None:
+    ws, _ = socket_bot
+    event = {"type": "app_mention", "user": "U0REPORTER", "channel": "C0NEWSDESK",
+             "text": "<@U0FACTBOT> timeline 1990s", "ts": "1718870000.000100",
+             "event_ts": "1718870000.000100"}  # fmt: skip
+    envelope_payload = {"type": "event_callback", "team_id": "T0NEWS", "api_app_id": "A0FACTDESK", "event": event,
+                        "event_id": "Ev1", "event_time": 1718870000}  # fmt: skip
+    ws.push({"envelope_id": "env-2", "type": "events_api", "payload": envelope_payload})
+    ws.wait_ack("env-2")
+    (posted,) = slack.wait_for("/api/chat.postMessage")
+    body = posted.body if isinstance(posted.body, dict) else dict(parse_qsl(posted.body))
+    assert body["channel"] == "C0NEWSDESK" and body["thread_ts"] == "1718870000.000100"
+    assert "1990" in str(body["blocks"]) and "1991" in str(body["blocks"])
