@@ -1,11 +1,18 @@
-"""Prometheus metrics, on a registry of their own so that two apps in one process (tests) never collide."""
+"""Prometheus metrics, on a registry of their own so that two apps in one process (tests) never collide.
+
+With several worker processes (`serve --workers N`) each worker counts into files under
+PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode, which `serve` sets up), and a scrape, whichever
+worker answers it, adds them all up: otherwise each scrape would see one worker's share.
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -28,7 +35,9 @@ class Metrics:
         )
         self.misses = Counter("factdesk_misses", "Questions the knowledge had no answer for", registry=r)
         self.reloads = Counter("factdesk_reloads", "Knowledge reloads by result", ["result"], registry=r)
-        self.ready = Gauge("factdesk_knowledge_ready", "1 when knowledge is loaded", registry=r)
+        self.ready = Gauge(
+            "factdesk_knowledge_ready", "1 when knowledge is loaded", registry=r, multiprocess_mode="livemin"
+        )
 
         self._children: dict[tuple[str, ...], Any] = {}
 
@@ -54,4 +63,9 @@ class Metrics:
         self._child(self.latency, route).observe(seconds)
 
     def render(self) -> bytes:
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if folder:
+            every_worker = CollectorRegistry()
+            MultiProcessCollector(every_worker, path=folder)  # type: ignore[no-untyped-call]
+            return generate_latest(every_worker)
         return generate_latest(self.registry)

@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -240,6 +241,8 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
     }
     if workers > 1:
         os.environ["FACTDESK_KNOWLEDGE"] = str(knowledge)
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # read by each worker as it imports the client
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
         uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
     else:
         uvicorn.run(Factdesk(settings, knowledge), **common)

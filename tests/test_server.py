@@ -180,3 +180,15 @@ def test_start_up_with_broken_knowledge_fails_fast(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "altered_quote.yaml:29:11: error: quote is not word for word" in done.stderr
     assert "not starting" in done.stderr
+
+
+def test_two_workers_answer_and_one_scrape_counts_both(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, args=("--workers", "2")) as bot:
+        # each worker loads the knowledge itself: nothing is shared between them but the files
+        wait_until(lambda: bot.logs().count('"knowledge_loaded"') == 2, timeout=30)
+        for n in range(40):
+            assert ask(bot, f"timeline {1990 + n % 10}")["blocks"][0]["type"] == "header"
+        for _ in range(6):  # whichever worker answers the scrape, it reports both workers' requests
+            text = sc.request(bot.port, "GET", "/metrics").body.decode()
+            counted = [line for line in text.splitlines() if line.startswith("factdesk_answers_total")]
+            assert sum(float(line.rsplit(" ", 1)[1]) for line in counted) == 40, counted
