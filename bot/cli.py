@@ -124,8 +124,9 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     import urllib.request
 
     url = args.url.rstrip("/") + "/misses"
+    headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
     try:
-        with urllib.request.urlopen(url, timeout=10) as r:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
             misses = json.loads(r.read())
     except (urllib.error.URLError, OSError, ValueError) as e:
         raise UsageError(f"cannot read {url}: {e}") from None

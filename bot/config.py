@@ -74,7 +74,8 @@ class Settings:
     cache_dir: Path | None = None
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
-    database_url: str = "sqlite:///factdesk.sqlite3"
+    database_url: str = field(default="sqlite:///factdesk.sqlite3", repr=False)  # may hold a password
+    admin_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +115,7 @@ class Settings:
             client_id=e.get("SLACK_CLIENT_ID") or None,
             client_secret=e.get("SLACK_CLIENT_SECRET") or None,
             database_url=e.get("FACTDESK_DATABASE_URL") or "sqlite:///factdesk.sqlite3",
+            admin_token=e.get("FACTDESK_ADMIN_TOKEN") or None,
         )
 
     @property
@@ -127,7 +129,7 @@ class Settings:
         return bool((self.bot_token or self.oauth) and (self.signing_secret or self.app_token))
 
     def secrets(self) -> tuple[str, ...]:
-        found = (self.signing_secret, self.bot_token, self.app_token, self.client_secret)
+        found = (self.signing_secret, self.bot_token, self.app_token, self.client_secret, self.admin_token)
         return tuple(s for s in found if s) + _url_password(self.database_url)
 
     def _require(self, *names: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hmac
 import json
 import os
 import signal
@@ -145,8 +146,11 @@ class Factdesk:
             if path == "/healthz" and method in ("GET", "HEAD"):
                 await self._healthz(tracked)
             elif path == "/misses" and method == "GET":
-                rows = [{"query": q, "count": n} for q, n in self.service.misses.most_common(100)]
-                await _respond(tracked, 200, json.dumps(rows).encode(), "application/json")
+                if may_read_misses(scope, self.settings.admin_token):
+                    rows = [{"query": q, "count": n} for q, n in self.service.misses.most_common(100)]
+                    await _respond(tracked, 200, json.dumps(rows).encode(), "application/json")
+                else:
+                    await _respond(tracked, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
             elif path == "/metrics" and method == "GET":
                 await _respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
             elif path == EVENTS_PATH and method == "POST":
@@ -192,6 +196,19 @@ class Factdesk:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def may_read_misses(scope: Scope, admin_token: str | None) -> bool:
+    """What reporters asked in vain can reveal a story before it runs: not for anyone who reaches the port.
+
+    With FACTDESK_ADMIN_TOKEN set, the token is required; without it, only this machine (loopback, which is
+    also where `kubectl port-forward` arrives) may read the list.
+    """
+    if admin_token:
+        sent = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        return hmac.compare_digest(sent, f"Bearer {admin_token}")
+    client = scope.get("client") or ("", 0)
+    return str(client[0]) in ("127.0.0.1", "::1") or str(client[0]).startswith("127.")
 
 
 async def _respond(send: Send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.server import may_read_misses
 from tests.conftest import FIXTURES, KNOWLEDGE
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
@@ -192,3 +196,28 @@ def test_two_workers_answer_and_one_scrape_counts_both(slack: slack_stand_in.Sta
             text = sc.request(bot.port, "GET", "/metrics").body.decode()
             counted = [line for line in text.splitlines() if line.startswith("factdesk_answers_total")]
             assert sum(float(line.rsplit(" ", 1)[1]) for line in counted) == 40, counted
+
+
+def test_misses_are_for_the_admin_token_only(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
+    token = "admin-token-for-tests-only"
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env={"FACTDESK_ADMIN_TOKEN": token}) as bot:
+        ask(bot, "what about the arctic?")
+        assert sc.request(bot.port, "GET", "/misses").status == 403
+        wrong = sc.request(bot.port, "GET", "/misses", headers={"Authorization": "Bearer guess"})
+        assert wrong.status == 403
+        right = sc.request(bot.port, "GET", "/misses", headers={"Authorization": f"Bearer {token}"})
+        assert right.status == 200 and right.json() == [{"query": "what about the arctic?", "count": 1}]
+        url = f"http://127.0.0.1:{bot.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+        report = [sys.executable, "-m", "bot", "report", "--url", url]
+        done = subprocess.run(report, env={**env, "FACTDESK_ADMIN_TOKEN": token}, capture_output=True, text=True)
+        assert done.returncode == 0 and "     1  what about the arctic?" in done.stdout
+        refused = subprocess.run(report, env=env, capture_output=True, text=True)
+        assert refused.returncode != 0 and refused.stderr.count("\n") == 1 and "403" in refused.stderr
+
+
+def test_without_a_token_misses_stay_on_this_machine() -> None:
+    assert may_read_misses({"client": ("127.0.0.1", 5000)}, None)
+    assert may_read_misses({"client": ("::1", 5000)}, None)
+    assert not may_read_misses({"client": ("10.1.2.3", 5000)}, None)
+    assert not may_read_misses({"client": ("127.0.0.1", 5000)}, "set")  # a set token is required even locally

@@ -1,0 +1,45 @@
+"""Configuration comes from the environment and is checked at start, with errors that say what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, Settings
+
+
+def test_http_mode_names_what_is_missing_and_where_to_find_it() -> None:
+    with pytest.raises(ConfigError) as e:
+        Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}).require_http()
+    assert "missing SLACK_SIGNING_SECRET" in str(e.value) and "Signing Secret" in str(e.value)
+    assert "factdesk console" in str(e.value)
+
+
+def test_socket_mode_wants_an_app_level_token() -> None:
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN must be an app-level token"):
+        Settings.from_env({"SLACK_APP_TOKEN": "xoxb-wrong-kind", "SLACK_BOT_TOKEN": "xoxb-1-2-abc"}).require_socket()
+
+
+def test_oauth_needs_client_credentials_not_a_bot_token() -> None:
+    half = Settings.from_env({"SLACK_SIGNING_SECRET": "s" * 32, "SLACK_CLIENT_ID": "111.222"})
+    assert half.oauth
+    with pytest.raises(ConfigError, match=r"missing SLACK_CLIENT_SECRET\. .*Client Secret"):
+        half.require_http()
+    whole = Settings.from_env({"SLACK_SIGNING_SECRET": "s" * 32, "SLACK_CLIENT_ID": "111.222",
+                               "SLACK_CLIENT_SECRET": "c" * 32})  # fmt: skip
+    whole.require_http()  # no SLACK_BOT_TOKEN needed: each workspace's token comes from its installation
+    assert whole.slack_configured
+
+
+def test_numbers_are_checked() -> None:
+    with pytest.raises(ConfigError, match="FACTDESK_PORT='http' is not a number"):
+        Settings.from_env({"FACTDESK_PORT": "http"})
+    with pytest.raises(ConfigError, match="must not be negative"):
+        Settings.from_env({"FACTDESK_WATCH_SECONDS": "-1"})
+
+
+def test_every_secret_is_known_to_the_redactor_and_hidden_from_repr() -> None:
+    s = Settings.from_env({"SLACK_SIGNING_SECRET": "sign-secret-1", "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+                           "SLACK_CLIENT_SECRET": "client-secret-1", "FACTDESK_ADMIN_TOKEN": "admin-token-1",
+                           "FACTDESK_DATABASE_URL": "postgresql://factdesk:db-pass-1@db/factdesk"})  # fmt: skip
+    assert set(s.secrets()) == {"sign-secret-1", "xoxb-1-2-abc", "client-secret-1", "admin-token-1", "db-pass-1"}
+    assert not any(secret in repr(s) for secret in s.secrets())
