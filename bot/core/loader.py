@@ -108,14 +108,31 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 @cache
-def _fast_validator() -> Any:
-    """The same schema compiled to Python code: ~10x faster, but it stops at the first error."""
-    return fastjsonschema.compile(copy.deepcopy(schema()))  # it rewrites $refs in the dict it is given
+def _fast_validators() -> tuple[Any, dict[str, Any]]:
+    """The same schema compiled to Python code: ~10x faster than jsonschema, but it stops at the first error.
+
+    Compiled in pieces: the document without its lists' items, and one validator per list's item. One
+    validator for the whole document is a single huge generated function that calls `locals()` for every
+    object it checks, which costs in proportion to the function's size: ~20 us a call, 8 s at 100k entries.
+    Together the pieces accept exactly what the whole schema accepts.
+    """
+    whole = copy.deepcopy(schema())  # fastjsonschema rewrites $refs in the dict it is given
+    items: dict[str, Any] = {}
+    for name, prop in whole["properties"].items():
+        if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+            item = {"$schema": whole["$schema"], "definitions": copy.deepcopy(whole["definitions"]), **prop["items"]}
+            items[name] = fastjsonschema.compile(item)
+            whole["properties"][name] = {k: v for k, v in prop.items() if k != "items"}
+    return fastjsonschema.compile(whole), items
 
 
 def _schema_valid(data: Any) -> bool:
+    document, items = _fast_validators()
     try:
-        _fast_validator()(data)
+        document(data)
+        for name, validate in items.items():
+            for item in data.get(name) or ():
+                validate(item)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
@@ -165,6 +182,8 @@ class _Doc:
         if isinstance(node, yaml.SequenceNode):
             return [self.to_data(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # most scalars: what the constructor would return, without its overhead
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # keep "2024-06-19" as written: precision matters, not a datetime
         return self._scalars.construct_object(node, deep=True)
