@@ -273,12 +273,23 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
         return 1
 
     async def run() -> None:
+        import uvicorn
+
         bot = Factdesk(settings, knowledge)
         await bot.startup()
-        log.info("socket_mode_starting", knowledge=str(knowledge))
+        # Slack's traffic comes over the socket; the port still answers /healthz and /metrics, so probes and
+        # Prometheus work the same in both modes (HTTP requests to /slack/events are refused unsigned).
+        config = uvicorn.Config(bot, host=settings.host, port=settings.port, log_level="warning", access_log=False,
+                                lifespan="off")  # fmt: skip
+        health = uvicorn.Server(config)
+        probes = asyncio.create_task(health.serve())
+        log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port)
         try:
             await AsyncSocketModeHandler(bot.bolt, settings.app_token).start_async()  # type: ignore[no-untyped-call]
         finally:
+            health.should_exit = True
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await probes
             await bot.shutdown()
 
     asyncio.run(run())

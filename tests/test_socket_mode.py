@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.support import slack_stand_in
-from tests.support.server import BOT_TOKEN
+from tests.support.server import BOT_TOKEN, free_port, wait_healthy
 from tests.support.socket_stand_in import SocketStandIn
 
 APP_TOKEN = "xapp-1-A0FACTDESK-000000-notarealtoken"
@@ -23,10 +23,12 @@ APP_TOKEN = "xapp-1-A0FACTDESK-000000-notarealtoken"
 @pytest.fixture
 def socket_bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[SocketStandIn, Path]]:
     ws = SocketStandIn()
+    port = free_port()
     slack.replies["/api/apps.connections.open"] = {"ok": True, "url": ws.url}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
     env.update(SLACK_APP_TOKEN=APP_TOKEN, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url,
-               FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE="off")  # fmt: skip
+               FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE="off",
+               FACTDESK_PORT=str(port))  # fmt: skip
     log = tmp_path / "socket.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot", "socket"], cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -35,6 +37,7 @@ def socket_bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[
         deadline = time.monotonic() + 30
         while "knowledge_loaded" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.05)
+        wait_healthy(port, proc=proc)  # the health port answers in Socket Mode too
         yield ws, log
     finally:
         proc.terminate()
