@@ -77,18 +77,14 @@ class Factdesk:
         self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
         self.tasks: list[asyncio.Task[Any]] = []
         if settings.maintainers_channel and settings.bot_token:
+            # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
+            self._reports = self.client if not self.installs else AsyncWebClient(
+                token=settings.bot_token, base_url=self.client.base_url
+            )  # fmt: skip
             self.service.notify = self._notify
 
     async def _notify(self, text: str) -> None:
-        # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
-        client = (
-            self.client
-            if not self.installs
-            else AsyncWebClient(token=self.settings.bot_token, base_url=self.client.base_url)
-        )
-        if not client.token:
-            return
-        await client.chat_postMessage(channel=self.settings.maintainers_channel or "", text=text)
+        await self._reports.chat_postMessage(channel=self.settings.maintainers_channel or "", text=text)
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def startup(self) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot import logs
 from bot.core.answer import Answer, Item, Kind
+from bot.core.cache import LRU
 from bot.core.query import QueryKind, parse
 from bot.core.store import KnowledgeStore, Outcome
 from bot.core.text import fold
@@ -57,7 +58,7 @@ class Service:
         self.metrics = metrics or Metrics()
         self.debug = debug
         self.misses: Counter[str] = Counter()
-        self._answers: dict[tuple[str, str, str], Answer] = {}  # insertion-ordered: oldest evicted first
+        self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT)
         self._background: set[asyncio.Task[Outcome]] = set()
         self.notify: Notify | None = None  # set by an adapter that can reach the maintainers' channel
 
@@ -78,10 +79,6 @@ class Service:
             and asker.user not in self.maintainers
             and parse(text).kind in (QueryKind.STATUS, QueryKind.RELOAD)
         )
-
-    def version(self) -> str:
-        catalog = self.store.catalog
-        return catalog.knowledge.version if catalog else ""
 
     def commands(self) -> list[str]:
         catalog = self.store.catalog
@@ -127,11 +124,8 @@ class Service:
                     engine.topic.command,
                 )
             return self.status(engine.topic.command) if kind is QueryKind.STATUS else self.request_reload()
-        answer = replace(engine.answer(text), version=catalog.knowledge.version)
-        self._answers[key] = answer  # pure in (knowledge version, topic, text); bounded below
-        if len(self._answers) > MAX_ANSWERS_KEPT:
-            self._answers.pop(next(iter(self._answers)))
-        return answer
+        # pure in (knowledge version, topic, text), so kept
+        return self._answers.put(key, replace(engine.answer(text), version=catalog.knowledge.version))
 
     def _count_miss(self, text: str) -> None:
         key = " ".join(fold(text).split())[:200]
@@ -148,8 +142,7 @@ class Service:
                 f"*Version:* `{k.version}` loaded {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(k.loaded_at))}"
             )
             for t in k.topics:
-                counts = t.count_text()
-                lines.append(f"*{t.command}* ({Path(t.path).name}): {counts}")
+                lines.append(f"*{t.command}* ({Path(t.path).name}): {t.count_text()}")
         lines.append(f"*Reloads:* {self.store.reloads}")
         if self.store.pending:
             lines.append("*Pending errors (last good knowledge still served):*")

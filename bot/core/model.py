@@ -152,11 +152,11 @@ class Topic:
             "people": len(self.people),
         }
 
-    def count_text(self) -> str:
+    def count_text(self, sep: str = ", ") -> str:
         """ "2 sources, 1 article, 9 quotes, …": what the checker, `status` and App Home print."""
         singular = {"sources": "source", "articles": "article", "quotes": "quote", "events": "event",
                     "facts": "fact", "people": "person"}  # fmt: skip
-        return ", ".join(f"{n} {what if n != 1 else singular[what]}" for what, n in self.counts().items())
+        return sep.join(f"{n} {what if n != 1 else singular[what]}" for what, n in self.counts().items())
 
 
 @dataclass(frozen=True, slots=True)

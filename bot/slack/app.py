@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
 from bot.core.answer import Answer, Kind
+from bot.core.cache import LRU
 from bot.service import Asker, Service, notice
 from bot.slack.blocks import SHARE_ACTION, render_home, render_message
 
@@ -58,8 +58,7 @@ class RenderCache:
     """
 
     def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+        self.entries: LRU[tuple[str, str, str], str] = LRU(size)
 
     def message(self, command: str, text: str, answer: Answer) -> str:
         """The message as JSON text, ready to be the ack's body.
@@ -71,13 +70,7 @@ class RenderCache:
             return json.dumps(render_message(answer))
         key = (answer.version, command, text)
         found = self.entries.get(key)
-        if found is None:
-            found = self.entries[key] = json.dumps(render_message(answer))
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        else:
-            self.entries.move_to_end(key)
-        return found
+        return found if found is not None else self.entries.put(key, json.dumps(render_message(answer)))
 
 
 class RejectMalformed(AsyncMiddleware):

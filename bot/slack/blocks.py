@@ -200,7 +200,7 @@ def render_home(knowledge: Knowledge) -> dict[str, Any]:
         blocks.append(DividerBlock())
         text = f"*{esc(topic.command, 40)}* · {esc(topic.title, 200)}\n{esc(topic.summary, 2000)}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-        facts = topic.count_text().replace(", ", " · ")
+        facts = topic.count_text(" · ")
         examples = "  ".join(f"`{esc(f'{topic.command} {ex}', 100)}`" for ex in topic.examples[:6])
         blocks.append(_context(facts, f"Try: {examples}" if examples else "Try: help"))
     blocks.append(_context(f"Knowledge version `{knowledge.version}`, loaded {updated}."))

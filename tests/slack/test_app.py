@@ -28,4 +28,4 @@ def test_notices_are_never_kept() -> None:
     cache = RenderCache()
     notice = Answer(Kind.NOTICE, "For maintainers only", intro="`status` is a maintainers' command.")
     assert _title(cache.message("/pact", "status", notice)) == "For maintainers only"
-    assert cache.entries == {}
+    assert len(cache.entries) == 0
