@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -78,3 +79,13 @@ def test_console_script_and_module_run() -> None:
                               text=True, timeout=60)  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("1996: ")
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / ".factdesk-installed").exists(), reason="needs the .venv ./run makes")
+def test_readme_main_command_without_credentials_opens_the_console() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+    done = subprocess.run(["./run"], cwd=ROOT, input="/pact article4\nquit\n", env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "No Slack credentials set: starting the local console" in done.stderr
+    assert "Article 4" in done.stdout and "without delay" in done.stdout
