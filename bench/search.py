@@ -131,6 +131,7 @@ def run_size(entries: int, n_queries: int, naive_queries: int, workdir: Path) ->
     from bench.synth import generate
     from bot.core.engine import Catalog
     from bot.core.loader import load
+    from bot.core.query import parse
 
     folder = workdir / f"k{entries}"
     cache = workdir / f"cache{entries}"
@@ -154,7 +155,7 @@ def run_size(entries: int, n_queries: int, naive_queries: int, workdir: Path) ->
     ours_hits: dict[str, list[bool]] = {"exact": [], "typo": [], "free": []}
     for q in qs:
         t = time.perf_counter()
-        answer = engine.answer(q.text)
+        answer = engine.answer(parse(q.text))
         ours.append((time.perf_counter() - t) * 1000)
         ours_hits[q.kind].append(found([i.entry_id or "" for i in answer.items], q))
 

@@ -62,27 +62,28 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- ask ---------------------------------------------------------------------------------------------
-def _catalog(root: Path) -> Any:
-    from bot.core.engine import Catalog
-    from bot.core.loader import load
+def _service(root: Path) -> Any:
+    """The same door Slack uses, over knowledge loaded once: `ask` and the console count and log like the bot."""
+    from bot.core.store import KnowledgeStore
+    from bot.service import Service
 
-    result = load(root)
-    if not result.ok or result.knowledge is None:
-        first = result.errors[0] if result.errors else "no knowledge"
+    store = KnowledgeStore(root)
+    outcome = store.reload()
+    if not outcome.ok:
+        first = outcome.errors[0] if outcome.errors else "no knowledge"
         raise UsageError(f"knowledge in {root} has errors (run `factdesk check {root}`): {first}")
-    return Catalog.build(result.knowledge)
+    return Service(store)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.blocks import render_message
     from bot.terminal.render import render_text
 
-    catalog = _catalog(_knowledge(args, settings))
-    engine = catalog.engine(args.command)
-    if engine is None:
-        have = ", ".join(t.command for t in catalog.knowledge.topics)
-        raise UsageError(f"no topic answers {args.command or '(no --command)'}; choose one of: {have}")
-    payload = render_message(engine.answer(" ".join(args.text)))
+    service = _service(_knowledge(args, settings))
+    commands = service.commands()
+    if args.command is not None and args.command not in commands and "/" + args.command not in commands:
+        raise UsageError(f"no topic answers {args.command}; choose one of: {', '.join(commands)}")
+    payload = render_message(service.answer(args.command, " ".join(args.text)))
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
@@ -156,7 +157,7 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal.console import run_console
 
-    return run_console(_catalog(_knowledge(args, settings)), sys.stdin, sys.stdout)
+    return run_console(_service(_knowledge(args, settings)), sys.stdin, sys.stdout)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -181,6 +182,9 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
         args.host, args.port, args.workers = settings.host, settings.port, settings.workers
         return cmd_serve(args, settings)
     print("No Slack credentials set: starting the local console (see README to connect Slack).", file=sys.stderr)
+    from bot import logs
+
+    logs.configure(settings.log_format, debug=settings.debug, secrets=settings.secrets(), quiet=True)
     return cmd_console(args, settings)
 
 
@@ -313,10 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_env()
-        if args.cmd in ("serve", "socket", "start"):
-            from bot import logs
+        from bot import logs
 
-            logs.configure(settings.log_format, debug=settings.debug, secrets=settings.secrets())
+        logs.configure(
+            settings.log_format,
+            debug=settings.debug,
+            secrets=settings.secrets(),
+            quiet=args.cmd not in ("serve", "socket", "start"),
+        )
         code: int = args.func(args, settings)
         return code
     except (UsageError, ConfigError) as e:

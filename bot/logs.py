@@ -89,9 +89,15 @@ def utc_timestamp(_logger: Any, _method: str, event: MutableMapping[str, Any]) -
     return event
 
 
-def configure(fmt: str = "console", *, debug: bool = False, secrets: Iterable[str] = (), stream: Any = None) -> None:
-    """Configure structlog (and the stdlib loggers Bolt and uvicorn use) once, at start."""
-    level = logging.DEBUG if debug else logging.INFO
+def configure(
+    fmt: str = "console", *, debug: bool = False, secrets: Iterable[str] = (), stream: Any = None, quiet: bool = False
+) -> None:
+    """Configure structlog (and the stdlib loggers Bolt and uvicorn use) once, at start.
+
+    `quiet` (the one-shot commands: ask, check, console) keeps warnings and errors only: a maintainer at a
+    terminal wants the answer, not a log line per question.
+    """
+    level = logging.DEBUG if debug else (logging.WARNING if quiet else logging.INFO)
     out = stream or sys.stderr
     renderer: Any = (
         structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)

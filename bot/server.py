@@ -27,14 +27,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
 from bot.config import Settings
-from bot.core.loader import load
-from bot.core.store import KnowledgeStore
+from bot.core.store import KnowledgeStore, Outcome
 from bot.metrics import Metrics
 
 if TYPE_CHECKING:
     from bot.installs import Installs
 from bot.service import Service
 from bot.slack.app import build_app
+from bot.slack.reports import reload_report
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -46,24 +46,14 @@ MAX_BODY_BYTES = 1_000_000
 EVENTS_PATH = "/slack/events"
 
 
-def default_api_url() -> str:
-    return AsyncWebClient.BASE_URL
-
-
 class Factdesk:
     """The running bot: store, service, Bolt app and the ASGI routes around it."""
 
-    def __init__(self, settings: Settings, knowledge: Path | None = None) -> None:
+    def __init__(self, settings: Settings, knowledge: Path | None = None, store: KnowledgeStore | None = None) -> None:
+        """`store`, when given, is already loaded (by `serve`'s start-up check): the knowledge loads once."""
         self.settings = settings
         self.metrics = Metrics()
-        self.store = KnowledgeStore(knowledge or settings.knowledge, cache_dir=settings.cache_dir)
-        self.service = Service(
-            self.store,
-            maintainers=settings.maintainers,
-            maintainer_group=settings.maintainer_group,
-            metrics=self.metrics,
-            debug=settings.debug,
-        )
+        self.store = store or KnowledgeStore(knowledge or settings.knowledge, cache_dir=settings.cache_dir)
         self.installs: Installs | None = None
         bolt: dict[str, Any] = {}
         if settings.oauth:  # many workspaces: each request is authorised with its workspace's installed token
@@ -72,19 +62,29 @@ class Factdesk:
             self.installs = Installs(settings)
             bolt["oauth_settings"] = self.installs.oauth_settings
         token = None if settings.oauth else settings.bot_token
-        self.client = AsyncWebClient(token=token, base_url=settings.api_url or default_api_url())
-        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
-        self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
-        self.tasks: list[asyncio.Task[Any]] = []
+        self.client = AsyncWebClient(token=token, base_url=settings.api_url or AsyncWebClient.BASE_URL)
+        notify = None
         if settings.maintainers_channel and settings.bot_token:
             # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
             self._reports = self.client if not self.installs else AsyncWebClient(
                 token=settings.bot_token, base_url=self.client.base_url
             )  # fmt: skip
-            self.service.notify = self._notify
+            notify = self._notify
+        self.service = Service(
+            self.store,
+            maintainers=settings.maintainers,
+            maintainer_group=settings.maintainer_group,
+            metrics=self.metrics,
+            notify=notify,
+            debug=settings.debug,
+        )
+        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
+        self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        self.tasks: list[asyncio.Task[Any]] = []
 
-    async def _notify(self, text: str) -> None:
-        await self._reports.chat_postMessage(channel=self.settings.maintainers_channel or "", text=text)
+    async def _notify(self, outcome: Outcome) -> None:
+        channel = self.settings.maintainers_channel or ""
+        await self._reports.chat_postMessage(channel=channel, text=reload_report(outcome))
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def startup(self) -> None:
@@ -99,6 +99,14 @@ class Factdesk:
         self.tasks.append(asyncio.create_task(self.service.reload_now()))
 
     async def _load_then_watch(self) -> None:
+        if self.store.catalog is None:  # not loaded by the start-up check (a worker process of several)
+            await self._first_load()
+        else:
+            self.metrics.ready.set(1)
+        if self.settings.watch_seconds > 0:
+            await self.store.watch(self.settings.watch_seconds, self.service.reloaded)
+
+    async def _first_load(self) -> None:
         outcome = await asyncio.to_thread(self.store.reload)
         if outcome.ok:
             # The first knowledge lives as long as the process: move it out of the cyclic collector's sight,
@@ -108,9 +116,7 @@ class Factdesk:
             self.metrics.ready.set(1)
             log.info("knowledge_loaded", version=outcome.version, took_ms=round(outcome.took_ms, 1))
         else:
-            log.error("knowledge_invalid", errors=[str(p) for p in outcome.problems if p.severity == "error"])
-        if self.settings.watch_seconds > 0:
-            await self.store.watch(self.settings.watch_seconds, self.service.reloaded)
+            log.error("knowledge_invalid", errors=[str(p) for p in outcome.errors])
 
     async def shutdown(self) -> None:
         for task in self.tasks:
@@ -143,7 +149,7 @@ class Factdesk:
                 await self._healthz(tracked)
             elif path == "/misses" and method == "GET":
                 if may_read_misses(scope, self.settings.admin_token):
-                    rows = [{"query": q, "count": n} for q, n in self.service.misses.most_common(100)]
+                    rows = [{"query": q, "count": n} for q, n in self.service.top_misses(100)]
                     await _respond(tracked, 200, json.dumps(rows).encode(), "application/json")
                 else:
                     await _respond(tracked, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
@@ -225,20 +231,28 @@ def create_app() -> Factdesk:
     return Factdesk(settings)
 
 
-def _fail_fast(settings: Settings, knowledge: Path) -> bool:
-    """Check knowledge before listening: broken knowledge at start-up is an error with file:line, not a 503."""
-    result = load(knowledge, settings.cache_dir)
-    for p in result.errors:
+def _load_or_fail(settings: Settings, knowledge: Path) -> KnowledgeStore | None:
+    """Load the knowledge before listening: broken knowledge at start-up is an error with file:line, not a 503.
+
+    The loaded store is what the server then serves, so the knowledge is loaded once.
+    """
+    store = KnowledgeStore(knowledge, cache_dir=settings.cache_dir)
+    outcome = store.reload()
+    for p in outcome.errors:
         print(p, file=sys.stderr)
-    if not result.ok:
+    if not outcome.ok:
         print(f"factdesk: error: knowledge in {knowledge} has errors; not starting", file=sys.stderr)
-    return result.ok
+        return None
+    gc.freeze()  # it lives as long as the process: keep the collector from walking it mid-request
+    log.info("knowledge_loaded", version=outcome.version, took_ms=round(outcome.took_ms, 1))
+    return store
 
 
 def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
     import uvicorn
 
-    if not _fail_fast(settings, knowledge):
+    store = _load_or_fail(settings, knowledge)
+    if store is None:
         return 1
     host = host or settings.host
     port = settings.port if port is None else port
@@ -258,20 +272,21 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
         uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
     else:
-        uvicorn.run(Factdesk(settings, knowledge), **common)
+        uvicorn.run(Factdesk(settings, knowledge, store), **common)
     return 0
 
 
 def socket_mode(settings: Settings, *, knowledge: Path) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    if not _fail_fast(settings, knowledge):
+    store = _load_or_fail(settings, knowledge)
+    if store is None:
         return 1
 
     async def run() -> None:
         import uvicorn
 
-        bot = Factdesk(settings, knowledge)
+        bot = Factdesk(settings, knowledge, store)
         await bot.startup()
         # Slack's traffic comes over the socket; the port still answers /healthz and /metrics, so probes and
         # Prometheus work the same in both modes (HTTP requests to /slack/events are refused unsigned).

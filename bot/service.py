@@ -1,8 +1,9 @@
-"""What every adapter (Slack over HTTP, Socket Mode, the console) asks of the bot, in one place.
+"""The one door to answers: every adapter (Slack over HTTP, Socket Mode, the console, `factdesk ask`) comes here.
 
-The service turns a command and its text into an `Answer`, handles the maintainers' words (`status`,
-`reload`), counts questions that found nothing (no user ids kept), and logs one event per answer. It imports
-nothing from Slack: adapters hand it plain strings and render what it returns.
+The service parses a reporter's text once into a `Question`, answers it from the live knowledge, handles the
+maintainers' words (`status`, `reload`), counts questions that found nothing (no user ids kept), and logs one
+event per answer. It speaks in values (`Answer`, `Outcome`) and imports nothing from Slack: adapters hand it
+plain strings and render what it returns, in Block Kit or in plain text.
 """
 
 from __future__ import annotations
@@ -11,22 +12,29 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot import logs
-from bot.core.answer import Answer, Item, Kind
+from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.core.cache import LRU
-from bot.core.query import QueryKind, parse
+from bot.core.engine import Catalog
+from bot.core.model import Knowledge, Topic
+from bot.core.query import Query, QueryKind, parse
 from bot.core.store import KnowledgeStore, Outcome
 from bot.core.text import fold
 from bot.metrics import Metrics
 
 log = logs.get()
 MAX_MISSES_KEPT = 5000
+#: Answers kept per process. A key is at most (version, command, MAX_QUERY_CHARS folded characters), so the
+#: cache holds at most ~4096 × 0.5 KB of keys plus the answers themselves, whatever reporters type.
 MAX_ANSWERS_KEPT = 4096
 
-Notify = Callable[[str], Awaitable[None]]
+#: Told about every reload, good or refused; an adapter that can reach the maintainers renders the outcome.
+Notify = Callable[[Outcome], Awaitable[None]]
+
+MAINTAINER_WORDS = (QueryKind.STATUS, QueryKind.RELOAD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +44,29 @@ class Asker:
     user: str = ""
     channel: str = ""
     groups: frozenset[str] = frozenset()
+    workspace: str = ""
 
 
-def notice(title: str, text: str, command: str = "") -> Answer:
-    return Answer(Kind.NOTICE, title, intro=text, command=command, shareable=False)
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A reporter's text, parsed once, with the topic it goes to (None when no topic could be chosen)."""
+
+    command: str | None
+    text: str
+    query: Query
+
+    @property
+    def for_maintainers(self) -> bool:
+        return self.query.kind in MAINTAINER_WORDS
+
+
+def notice(title: str, text: str, command: str = "", query: str = "") -> Answer:
+    return Answer(Kind.NOTICE, title, intro=text, command=command, query=query, shareable=False)
+
+
+def _cache_key(text: str) -> str:
+    """Questions that differ only in case, accents or spacing share an answer (and a cache entry)."""
+    return " ".join(fold(text).split())
 
 
 class Service:
@@ -50,52 +77,66 @@ class Service:
         maintainers: frozenset[str] = frozenset(),
         maintainer_group: str | None = None,
         metrics: Metrics | None = None,
+        notify: Notify | None = None,
         debug: bool = False,
     ) -> None:
-        self.store = store
+        self._store = store
         self.maintainers = maintainers
         self.maintainer_group = maintainer_group
         self.metrics = metrics or Metrics()
+        self._notify = notify
         self.debug = debug
-        self.misses: Counter[str] = Counter()
+        self._misses: Counter[str] = Counter()
         self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT)
         self._background: set[asyncio.Task[Outcome]] = set()
-        self.notify: Notify | None = None  # set by an adapter that can reach the maintainers' channel
+
+    # -- what adapters may read ------------------------------------------------------------------
+    def knowledge(self) -> Knowledge | None:
+        """The live knowledge, or None while the first load is under way."""
+        catalog = self._store.catalog
+        return catalog.knowledge if catalog else None
+
+    def commands(self) -> list[str]:
+        knowledge = self.knowledge()
+        return [t.command for t in knowledge.topics] if knowledge else []
+
+    def top_misses(self, n: int = 100) -> list[tuple[str, int]]:
+        return self._misses.most_common(n)
 
     # -- answering -------------------------------------------------------------------------------
+    def question(self, command: str | None, text: str) -> Question:
+        """Parse once. A command that names no topic stays as typed, so the answer can say so."""
+        return Question(command, text, parse(text))
+
     def is_maintainer(self, asker: Asker) -> bool:
         return asker.user in self.maintainers or (
             self.maintainer_group is not None and self.maintainer_group in asker.groups
         )
 
-    def needs_groups(self, asker: Asker, text: str) -> bool:
-        """Whether the maintainer check for this question needs the asker's user groups from Slack.
+    def needs_groups(self, question: Question, asker: Asker) -> bool:
+        """Whether answering needs the asker's user groups from Slack.
 
         Looking a group up costs a Web API call, so adapters make it only for maintainers' commands asked by
         someone not already listed by id.
         """
-        return (
-            self.maintainer_group is not None
-            and asker.user not in self.maintainers
-            and parse(text).kind in (QueryKind.STATUS, QueryKind.RELOAD)
-        )
-
-    def commands(self) -> list[str]:
-        catalog = self.store.catalog
-        return [t.command for t in catalog.knowledge.topics] if catalog else []
+        return question.for_maintainers and self.maintainer_group is not None and asker.user not in self.maintainers
 
     def answer(self, command: str | None, text: str, asker: Asker | None = None) -> Answer:
+        """Parse and answer: the whole door for adapters that need no user-group lookup in between."""
+        return self.respond(self.question(command, text), asker)
+
+    def respond(self, question: Question, asker: Asker | None = None) -> Answer:
         asker = asker or Asker()
         t0 = time.perf_counter()
-        answer = self._answer(command, text, asker)
+        answer = self._respond(question, asker)
         took = time.perf_counter() - t0
         self.metrics.answered(answer.kind.value, took)
         if answer.kind is Kind.MISS:
-            self._count_miss(text)
-        extra = {"text": text} if self.debug else {}
+            self._count_miss(question.text)
+        extra = {"text": question.text} if self.debug else {}
         log.info(
             "command_answered",
-            topic=command,
+            topic=question.command,
             kind=answer.kind.value,
             latency_ms=round(took * 1000, 2),
             user=asker.user,
@@ -104,54 +145,60 @@ class Service:
         )
         return answer
 
-    def _answer(self, command: str | None, text: str, asker: Asker) -> Answer:
-        catalog = self.store.catalog
+    def _topic(self, catalog: Catalog, command: str | None) -> Topic | Answer:
+        topic = catalog.knowledge.topic_for(command)
+        if topic is not None:
+            return topic
+        known = ", ".join(t.command for t in catalog.knowledge.topics)
+        if command is None:
+            return notice("Which topic?", f"Several topics are loaded; start with one of: {known}.")
+        return notice("Unknown topic", f"No topic answers {command}. Known: {known}.")
+
+    def _respond(self, question: Question, asker: Asker) -> Answer:
+        catalog = self._store.catalog
         if catalog is None:
             return notice("Warming up", "The knowledge is still loading. Please ask again in a few seconds.")
-        engine = catalog.engine(command)
-        if engine is None:
-            return notice("Unknown topic", f"No topic answers {command}. Known: {', '.join(self.commands())}.")
-        key = (catalog.knowledge.version, engine.topic.command, text)
-        cached = self._answers.get(key)
-        if cached is not None:
-            return cached
-        kind = parse(text).kind
-        if kind in (QueryKind.STATUS, QueryKind.RELOAD):
+        topic = self._topic(catalog, question.command)
+        if isinstance(topic, Answer):
+            return topic
+        q = question.query
+        if q.kind in MAINTAINER_WORDS:
             if not self.is_maintainer(asker):
                 return notice(
                     "For maintainers only",
-                    f"`{kind.value}` is a maintainers' command. Ask `{engine.topic.command} help` for what I know.",
-                    engine.topic.command,
+                    f'"{q.kind.value}" is a maintainers\' command. Ask "{topic.command} help" for what I know.',
+                    topic.command,
                 )
-            return self.status(engine.topic.command) if kind is QueryKind.STATUS else self.request_reload()
+            return self.status(topic.command) if q.kind is QueryKind.STATUS else self.request_reload()
+        version = catalog.knowledge.version
+        if q.kind is QueryKind.TOO_LONG:  # never cached: its key would be the long text itself
+            return catalog.answer(topic, q)
+        key = (version, topic.command, _cache_key(question.text))
+        cached = self._answers.get(key)
+        if cached is not None:
+            return cached
         # pure in (knowledge version, topic, text), so kept
-        return self._answers.put(key, replace(engine.answer(text), version=catalog.knowledge.version))
+        return self._answers.put(key, catalog.answer(topic, q))
 
     def _count_miss(self, text: str) -> None:
-        key = " ".join(fold(text).split())[:200]
-        if key and (key in self.misses or len(self.misses) < MAX_MISSES_KEPT):
-            self.misses[key] += 1
+        key = _cache_key(text)[:200]
+        if key and (key in self._misses or len(self._misses) < MAX_MISSES_KEPT):
+            self._misses[key] += 1
 
     # -- maintainers -----------------------------------------------------------------------------
     def status(self, command: str = "") -> Answer:
-        catalog = self.store.catalog
-        lines = [f"*State:* {self.store.state}"]
-        if catalog:
-            k = catalog.knowledge
-            lines.append(
-                f"*Version:* `{k.version}` loaded {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(k.loaded_at))}"
-            )
-            for t in k.topics:
-                lines.append(f"*{t.command}* ({Path(t.path).name}): {t.count_text()}")
-        lines.append(f"*Reloads:* {self.store.reloads}")
-        if self.store.pending:
-            lines.append("*Pending errors (last good knowledge still served):*")
-            lines += [f"• `{p}`" for p in self.store.pending[:10]]
-        top = self.misses.most_common(10)
-        if top:
-            lines.append("*Most asked, not answered:*")
-            lines += [f"• {n}× {q}" for q, n in top]
-        items = tuple(Item(kind="status", text=line) for line in lines)
+        """The bot's state as labelled lines: adapters decide how a label looks."""
+        store = self._store
+        lines: list[tuple[str, str]] = [("State", store.state)]
+        knowledge = self.knowledge()
+        if knowledge:
+            loaded = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(knowledge.loaded_at))
+            lines.append(("Version", f"{knowledge.version}, loaded {loaded}"))
+            lines += [(t.command, f"{Path(t.path).name}: {t.count_text()}") for t in knowledge.topics]
+        lines.append(("Reloads", str(store.reloads)))
+        lines += [("Pending error (the last good knowledge is still served)", str(p)) for p in store.pending[:10]]
+        lines += [("Asked, not answered", f"{n}× {q}") for q, n in self.top_misses(10)]
+        items = tuple(Item(kind=ItemKind.STATUS, heading=label, text=text) for label, text in lines)
         return Answer(Kind.NOTICE, "factdesk status", items, command=command, shareable=False)
 
     def request_reload(self) -> Answer:
@@ -159,19 +206,20 @@ class Service:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            outcome = self.store.reload()
-            return notice("Reloaded" if outcome.ok else "Reload refused", describe(outcome))
+            outcome = self._store.reload()
+            self._log_reload(outcome)
+            return notice("Reloaded" if outcome.ok else "Reload refused", outcome.summary())
         task = loop.create_task(self.reload_now())
         self._background.add(task)  # keep a reference until done, or the task may be collected mid-reload
         task.add_done_callback(self._background.discard)
         return notice("Reloading", "Reloading the knowledge now; the result goes to the maintainers' channel.")
 
     async def reload_now(self) -> Outcome:
-        outcome = await asyncio.to_thread(self.store.reload)
+        outcome = await asyncio.to_thread(self._store.reload)
         await self.reloaded(outcome)
         return outcome
 
-    async def reloaded(self, outcome: Outcome) -> None:
+    def _log_reload(self, outcome: Outcome) -> None:
         self.metrics.reloaded(outcome.ok)
         if outcome.ok:
             log.info(
@@ -181,20 +229,12 @@ class Service:
                 took_ms=round(outcome.took_ms, 1),
             )
         else:
-            log.error("knowledge_reload_refused", errors=[str(p) for p in outcome.problems if p.severity == "error"])
-        if self.notify:
+            log.error("knowledge_reload_refused", errors=[str(p) for p in outcome.errors])
+
+    async def reloaded(self, outcome: Outcome) -> None:
+        self._log_reload(outcome)
+        if self._notify:
             try:
-                await self.notify(describe(outcome))
+                await self._notify(outcome)
             except Exception as e:  # a channel we cannot reach must not stop reloads
                 log.warning("maintainers_notify_failed", error=str(e))
-
-
-def describe(outcome: Outcome) -> str:
-    """The maintainers' channel message for a reload."""
-    if outcome.ok:
-        change = outcome.change.summary() if outcome.change else "no entry changed"
-        return f"Knowledge reloaded (version `{outcome.version}`): {change}. Took {outcome.took_ms:.0f} ms."
-    errors = [str(p) for p in outcome.problems if p.severity == "error"]
-    shown = "\n".join(f"• `{e}`" for e in errors[:10])
-    more = f"\n… and {len(errors) - 10} more" if len(errors) > 10 else ""
-    return f"Knowledge reload refused: the last good knowledge is still served. Fix:\n{shown}{more}"

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.engine import Catalog, TopicEngine
+from bot.core.engine import Catalog
 from bot.core.loader import load
 from tests.support import slack_stand_in
+from tests.support.asking import Door, open_door
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -25,20 +26,14 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def pact(catalog: Catalog) -> TopicEngine:
-    engine = catalog.engine("/pact")
-    assert engine is not None
-    return engine
+def pact() -> Door:
+    return open_door(KNOWLEDGE, "/pact")
 
 
 @pytest.fixture(scope="session")
-def corrected() -> TopicEngine:
+def corrected() -> Door:
     """A topic whose entries carry corrections (tests/fixtures/corrected)."""
-    result = load(FIXTURES / "corrected")
-    assert result.ok and result.knowledge is not None, [str(p) for p in result.errors]
-    engine = Catalog.build(result.knowledge).engine("/corrected")
-    assert engine is not None
-    return engine
+    return open_door(FIXTURES / "corrected", "/corrected")
 
 
 @pytest.fixture

@@ -26,6 +26,18 @@ class Kind(StrEnum):
     NOTICE = "notice"  # maintainers' status, refusals, "too long": no citation needed
 
 
+class ItemKind(StrEnum):
+    TRANSLATION = "translation"
+    QUOTE = "quote"
+    EVENT = "event"
+    FACT = "fact"
+    PERSON = "person"
+    NOTE = "note"
+    SOURCE = "source"
+    EXAMPLE = "example"
+    STATUS = "status"  # a labelled line of the maintainers' status: `heading` is the label
+
+
 #: Kinds that state no sourced fact, so need no citation.
 UNCITED_KINDS = frozenset({Kind.HELP, Kind.MISS, Kind.NOTICE})
 
@@ -52,10 +64,6 @@ class Citation:
             byline=source.byline,
         )
 
-    def label(self) -> str:
-        """One line a reporter can paste: outlet · date · headline."""
-        return f"{self.credit} · {self.published.display()} · {self.headline}"
-
 
 @dataclass(frozen=True, slots=True)
 class Item:
@@ -64,7 +72,7 @@ class Item:
     `verbatim` says whether `text` is the source's own words (shown as a quotation) or our summary.
     """
 
-    kind: str  # translation | quote | event | fact | person | note | source | example
+    kind: ItemKind
     text: str
     citation: Citation | None = None
     heading: str | None = None
@@ -87,14 +95,6 @@ class Answer:
     shareable: bool = True
     side_by_side: bool = False
     version: str = ""  # the knowledge version it was answered from; "" for notices (status, refusals)
-
-    @property
-    def citations(self) -> tuple[Citation, ...]:
-        seen: dict[str, Citation] = {}
-        for item in self.items:
-            if item.citation and item.citation.source_id not in seen:
-                seen[item.citation.source_id] = item.citation
-        return tuple(seen.values())
 
     @property
     def corrected(self) -> bool:

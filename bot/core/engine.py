@@ -10,17 +10,16 @@ import hashlib
 import os
 import pickle
 import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.core.answer import Answer, Citation, Item, Kind
+from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.gcpause import bulk_build
 from bot.core.index import Doc, Hit, SearchIndex, SearchResult
 from bot.core.model import Article, Event, Fact, Knowledge, Person, Quote, Topic
-from bot.core.query import Query, QueryKind, parse
+from bot.core.query import Query, QueryKind
 
 MIN_COVERAGE = 0.5
 MAX_ITEMS = 5
@@ -53,12 +52,15 @@ def documents(topic: Topic) -> list[Doc]:
 
 @dataclass(frozen=True, slots=True)
 class TopicEngine:
+    """Answers one topic's questions from one knowledge version (which every answer carries)."""
+
     topic: Topic
     index: SearchIndex
+    version: str = ""
 
     @classmethod
-    def build(cls, topic: Topic) -> TopicEngine:
-        return cls(topic, SearchIndex(documents(topic)))
+    def build(cls, topic: Topic, version: str = "") -> TopicEngine:
+        return cls(topic, SearchIndex(documents(topic)), version)
 
     # -- items -----------------------------------------------------------------------------------
     def cite(self, source_id: str) -> Citation:
@@ -73,7 +75,7 @@ class TopicEngine:
         when = f"said {q.said.display()}" if q.said else f"reported {src.published.display()}"
         style = "" if q.kind == "direct" else " (reported speech, not a direct quote)"
         return Item(
-            kind="quote",
+            kind=ItemKind.QUOTE,
             text=q.text,
             heading=f"{self.speaker(q)}{style}",
             detail=" — ".join(x for x in (q.context, when) if x),
@@ -87,7 +89,7 @@ class TopicEngine:
     def event_item(self, e: Event) -> Item:
         detail = f'The source says "{e.as_written}"; dated from its publication.' if e.as_written else None
         return Item(
-            kind="event",
+            kind=ItemKind.EVENT,
             text=e.what,
             heading=e.date.display(),
             detail=detail,
@@ -99,7 +101,7 @@ class TopicEngine:
 
     def fact_item(self, f: Fact) -> Item:
         return Item(
-            kind="fact",
+            kind=ItemKind.FACT,
             text=f.text,
             detail=f'The source: "{f.evidence}"',
             citation=self.cite(f.source),
@@ -109,7 +111,7 @@ class TopicEngine:
 
     def person_item(self, p: Person) -> Item:
         return Item(
-            kind="person",
+            kind=ItemKind.PERSON,
             text=p.role or p.kind,
             heading=p.name,
             citation=self.cite(p.source),
@@ -129,7 +131,7 @@ class TopicEngine:
         if isinstance(ref, Article):
             first = ref.translations[0]
             return Item(
-                kind="translation",
+                kind=ItemKind.TRANSLATION,
                 text=first.text,
                 heading=f"Article {ref.number}: {ref.title}",
                 verbatim=True,
@@ -139,8 +141,8 @@ class TopicEngine:
         raise TypeError(f"cannot render {type(ref).__name__}")
 
     # -- answers ---------------------------------------------------------------------------------
-    def answer(self, raw: str) -> Answer:
-        q = parse(raw)
+    def answer(self, q: Query) -> Answer:
+        """Answer a parsed question. Maintainers' words (status, reload) are the service's, never asked here."""
         handler = {
             QueryKind.HELP: self.help,
             QueryKind.ARTICLE: self.article,
@@ -152,18 +154,26 @@ class TopicEngine:
             QueryKind.WHEN: self.when,
             QueryKind.SEARCH: self.search,
             QueryKind.TOO_LONG: self.too_long,
-            QueryKind.STATUS: self.search_words,
-            QueryKind.RELOAD: self.search_words,
-        }[q.kind]
+        }.get(q.kind)
+        if handler is None:
+            raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
         return handler(q)
 
     def _answer(self, q: Query, kind: Kind, title: str, items: Iterable[Item], **kw: object) -> Answer:
-        return Answer(kind, title, tuple(items), query=q.raw, command=self.topic.command, **kw)  # type: ignore[arg-type]
+        return Answer(
+            kind,
+            title,
+            tuple(items),
+            query=q.raw,
+            command=self.topic.command,
+            version=self.version,
+            **kw,  # type: ignore[arg-type]
+        )
 
     def help(self, q: Query) -> Answer:
         c = self.topic.command
         examples = self.topic.examples or ("timeline", "sources")
-        items = [Item(kind="example", text=f"{c} {ex}") for ex in examples]
+        items = [Item(kind=ItemKind.EXAMPLE, text=f"{c} {ex}") for ex in examples]
         counts = self.topic.counts()
         intro = (
             f"{self.topic.summary}\n\nI answer from {counts['sources']} curated sources: treaty articles, "
@@ -196,9 +206,12 @@ class TopicEngine:
                 f"The curated sources never quote Article {n} of the treaty. They quote {known}.",
                 [f"article {a.number}" for a in self.topic.articles],
             )
+        return self._article(q, art)
+
+    def _article(self, q: Query, art: Article) -> Answer:
         items = [
             Item(
-                kind="translation",
+                kind=ItemKind.TRANSLATION,
                 text=t.text,
                 heading=f"Translation by {self.topic.source_by_id[t.source].outlet}",
                 verbatim=True,
@@ -208,7 +221,7 @@ class TopicEngine:
             )
             for t in art.translations
         ]
-        items += [Item(kind="note", text=n_.text, citation=self.cite(n_.source)) for n_ in art.notes]
+        items += [Item(kind=ItemKind.NOTE, text=n_.text, citation=self.cite(n_.source)) for n_ in art.notes]
         multiple = len(art.translations) > 1
         intro = (
             f"{len(art.translations)} translations of the same clause, each quoted word for word from its outlet."
@@ -251,7 +264,7 @@ class TopicEngine:
         for s in self.topic.sources:
             detail = f"By {s.byline}" if s.byline else None
             items.append(
-                Item(kind="source", text=s.headline, heading=s.credit, detail=detail,
+                Item(kind=ItemKind.SOURCE, text=s.headline, heading=s.credit, detail=detail,
                      date=s.published, citation=Citation.of(s), entry_id=s.id)
             )  # fmt: skip
         return self._answer(q, Kind.SOURCES, f"Sources of {self.topic.command}", items)
@@ -301,7 +314,7 @@ class TopicEngine:
             )
         top = hits[0].entry.ref
         if isinstance(top, Article):
-            return self.article(Query(q.raw, QueryKind.ARTICLE, article=top.number))
+            return self._article(q, top)
         if isinstance(top, Person):
             said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
@@ -309,10 +322,6 @@ class TopicEngine:
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
         title = top.what if isinstance(top, Event) else (top.text if isinstance(top, Fact) else "Quotes")
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
-
-    def search_words(self, q: Query) -> Answer:
-        """Maintainer words reaching the engine directly are treated as an ordinary question."""
-        return self.search(Query(q.raw, QueryKind.SEARCH, (q.kind.value,)))
 
     def _suggest(self, found: SearchResult) -> list[str]:
         out = []
@@ -331,19 +340,19 @@ def _index_code() -> str:
     return hashlib.sha256(b"".join((here / n).read_bytes() for n in ("index.py", "engine.py", "text.py"))).hexdigest()
 
 
-def _cached_engine(topic: Topic, cache_dir: Path | None) -> TopicEngine:
+def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:
     """Build a topic's index, or reuse the one built for the same content and the same index code."""
     if cache_dir is None or not topic.digest:
-        return TopicEngine.build(topic)
+        return TopicEngine.build(topic, version)
     entry = cache_dir / f"{hashlib.sha256((topic.digest + _index_code()).encode()).hexdigest()}.index.pickle"
     try:
         with entry.open("rb") as f:
             index = pickle.load(f)
         if isinstance(index, SearchIndex):
-            return TopicEngine(topic, index.rebind(documents(topic)))
+            return TopicEngine(topic, index.rebind(documents(topic)), version)
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
         pass
-    engine = TopicEngine.build(topic)
+    engine = TopicEngine.build(topic, version)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
@@ -361,19 +370,16 @@ class Catalog:
 
     knowledge: Knowledge
     engines: dict[str, TopicEngine]
-    build_ms: float
 
     @classmethod
     def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Catalog:
-        t0 = time.perf_counter()
         with bulk_build():
-            engines = {t.command: _cached_engine(t, cache_dir) for t in knowledge.topics}
-        return cls(knowledge, engines, (time.perf_counter() - t0) * 1000)
+            engines = {t.command: _cached_engine(t, knowledge.version, cache_dir) for t in knowledge.topics}
+        return cls(knowledge, engines)
 
     def engine(self, command: str | None) -> TopicEngine | None:
         topic = self.knowledge.topic_for(command)
         return self.engines.get(topic.command) if topic else None
 
-    def answer(self, command: str | None, text: str) -> Answer | None:
-        engine = self.engine(command)
-        return engine.answer(text) if engine else None
+    def answer(self, topic: Topic, q: Query) -> Answer:
+        return self.engines[topic.command].answer(q)

@@ -54,10 +54,6 @@ class Query:
     year_from: int | None = None
     year_to: int | None = None
 
-    @property
-    def text(self) -> str:
-        return " ".join(self.terms)
-
 
 def _command_word(token: str, *words: str) -> bool:
     """A command word, typo-tolerant only for words long enough to tell apart."""

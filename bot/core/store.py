@@ -73,11 +73,37 @@ def diff(old: Knowledge | None, new: Knowledge) -> Change:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What a reload did: a value the service logs and each adapter renders for the maintainers."""
+
     ok: bool
     took_ms: float
     problems: tuple[Problem, ...]
     change: Change | None = None
     version: str | None = None
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    def summary(self) -> str:
+        """One plain sentence: what changed, or why the edit was refused."""
+        if self.ok:
+            change = self.change.summary() if self.change else "no entry changed"
+            return f"Knowledge reloaded (version {self.version}): {change}. Took {self.took_ms:.0f} ms."
+        first = f" First: {self.errors[0]}" if self.errors else ""
+        return f"Knowledge reload refused ({len(self.errors)} errors); the last good knowledge is still served.{first}"
+
+
+def watched_files(root: Path, knowledge: Knowledge | None) -> list[Path]:
+    """Exactly the files a knowledge was loaded from: its topic files and every archive they cite, wherever it is.
+
+    New topic files in the folder count too, so adding a topic is noticed.
+    """
+    files = set(topic_files(root)) if root.exists() else set()
+    for t in knowledge.topics if knowledge else ():
+        files.add(Path(t.path))
+        files.update(Path(t.path).parent / s.archive for s in t.sources)
+    return sorted(files)
 
 
 class KnowledgeStore:
@@ -86,10 +112,9 @@ class KnowledgeStore:
         self.cache_dir = cache_dir
         self.catalog: Catalog | None = None
         self.pending: tuple[Problem, ...] = ()  # errors of the last failed reload, until a good one
-        self.last_reload: float | None = None
         self.reloads = 0
         self._lock = threading.Lock()
-        self._seen: tuple[tuple[str, int, int], ...] = ()
+        self._seen: dict[str, tuple[int, int]] = {}
 
     @property
     def state(self) -> str:
@@ -97,28 +122,25 @@ class KnowledgeStore:
             return "starting" if not self.pending else "failed"
         return "degraded" if self.pending else "ok"
 
-    def _stamp(self) -> tuple[tuple[str, int, int], ...]:
-        """Cheap change detection: name, size and mtime of every topic file and archived source."""
-        files = list(topic_files(self.root)) if self.root.exists() else []
-        folder = self.root if self.root.is_dir() else self.root.parent
-        files += sorted((folder / "sources").glob("*")) if (folder / "sources").is_dir() else []
-        out = []
-        for f in files:
+    def _stamp(self, knowledge: Knowledge | None) -> dict[str, tuple[int, int]]:
+        """Cheap change detection: size and mtime of every file a knowledge was loaded from."""
+        out = {}
+        for f in watched_files(self.root, knowledge):
             try:
                 st = f.stat()
             except OSError:
                 continue
-            out.append((str(f), st.st_size, st.st_mtime_ns))
-        return tuple(out)
+            out[str(f)] = (st.st_size, st.st_mtime_ns)
+        return out
 
     def changed(self) -> bool:
-        return self._stamp() != self._seen
+        return self._stamp(self.catalog.knowledge if self.catalog else None) != self._seen
 
     def reload(self) -> Outcome:
         """Load, verify and index; swap only if everything is right. Safe to call from any thread."""
         with self._lock:
             t0 = time.perf_counter()
-            self._seen = self._stamp()
+            before = self._seen = self._stamp(self.catalog.knowledge if self.catalog else None)
             result = load(self.root, self.cache_dir)
             if not result.ok or result.knowledge is None:
                 self.pending = tuple(result.errors) or tuple(result.problems)
@@ -127,8 +149,10 @@ class KnowledgeStore:
             old = self.catalog.knowledge if self.catalog else None
             change = diff(old, result.knowledge)
             self.catalog = catalog  # the atomic swap: one reference assignment
+            # Watch the new knowledge's files from now on, as they were *before* loading: an edit made while
+            # it loaded must still look like a change at the next poll.
+            self._seen = {f: before.get(f, st) for f, st in self._stamp(result.knowledge).items()}
             self.pending = ()
-            self.last_reload = time.time()
             self.reloads += 1
             took = (time.perf_counter() - t0) * 1000
             return Outcome(True, took, tuple(result.problems), change, result.knowledge.version)

@@ -138,10 +138,11 @@ def build_app(service: Service, *, signing_secret: str, client: AsyncWebClient, 
     async def slash(ack: AsyncAck, command: dict[str, Any]) -> None:
         text = command.get("text", "")
         asker = _asker(command["user_id"], command.get("channel_id"))
+        question = service.question(command["command"], text)
         group = service.maintainer_group
-        if group and service.needs_groups(asker, text) and asker.user in await groups.of(group):
+        if group and service.needs_groups(question, asker) and asker.user in await groups.of(group):
             asker = Asker(asker.user, asker.channel, frozenset({group}))
-        answer = service.answer(command["command"], text, asker)
+        answer = service.respond(question, asker)
         # Acked as JSON text: Bolt sends a body that starts with "{" as application/json, unchanged, which
         # spares serialising the same payload on every request (tests check the content type).
         await ack(rendered.message(command["command"], text, answer))
@@ -169,13 +170,9 @@ def build_app(service: Service, *, signing_secret: str, client: AsyncWebClient, 
 
     async def in_thread(event: dict[str, Any], say_client: AsyncWebClient, text: str) -> None:
         command, _, rest = text.strip().partition(" ")
-        if not command.startswith("/"):
+        if command not in service.commands():  # no topic named: the service picks the only one, or asks
             command, rest = "", text
-        commands = service.commands()
-        topic = command if command in commands else (commands[0] if len(commands) == 1 else None)
-        answer = service.answer(
-            topic, rest if command in commands else text, _asker(event.get("user"), event["channel"])
-        )
+        answer = service.answer(command or None, rest, _asker(event.get("user"), event["channel"]))
         message = render_message(answer)
         message.pop("response_type", None)
         await say_client.chat_postMessage(
@@ -193,10 +190,10 @@ def build_app(service: Service, *, signing_secret: str, client: AsyncWebClient, 
     async def home(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        catalog = service.store.catalog
-        if catalog is None:
+        knowledge = service.knowledge()
+        if knowledge is None:
             return
-        await client.views_publish(user_id=event["user"], view=render_home(catalog.knowledge))
+        await client.views_publish(user_id=event["user"], view=render_home(knowledge))
 
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
     app.event("app_mention")(ack=just_ack, lazy=[mention])

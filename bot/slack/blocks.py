@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.answer import Answer, Citation, Item, Kind
+from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.model import Correction, Knowledge
 from bot.core.text import clip, escape_mrkdwn
 
@@ -156,6 +156,11 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
         examples = "\n".join(f"• `{esc(i.text, 300)}`" for i in items)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(examples, SECTION_CHARS))))
         items = []
+    status = [i for i in items if i.kind is ItemKind.STATUS]
+    if status:  # labelled lines (the maintainers' status): one compact section
+        lines = "\n".join(f"*{esc(i.heading or '', 200)}:* {esc(i.text, 600)}" for i in status)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(lines, SECTION_CHARS))))
+        items = [i for i in items if i.kind is not ItemKind.STATUS]
 
     budget = MAX_BLOCKS - len(blocks) - len(tail) - 1  # one kept for "… and N more"
     for n, item in enumerate(items):

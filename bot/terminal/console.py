@@ -12,23 +12,22 @@ from bot.slack.blocks import render_message
 from bot.terminal.render import render_text
 
 if TYPE_CHECKING:
-    from bot.core.engine import Catalog
+    from bot.service import Service
 
 PROMPT = "factdesk> "
 
 
-def split_command(line: str, default: str | None) -> tuple[str | None, str]:
-    """`/pact article4` → ("/pact", "article4"); `article4` → (default, "article4")."""
+def split_command(line: str) -> tuple[str | None, str]:
+    """`/pact article4` → ("/pact", "article4"); `article4` → (None, "article4"): the service picks the topic."""
     line = line.strip()
     if line.startswith("/"):
         command, _, rest = line.partition(" ")
         return command, rest
-    return default, line
+    return None, line
 
 
-def run_console(catalog: Catalog, stdin: TextIO, stdout: TextIO) -> int:
-    commands = [t.command for t in catalog.knowledge.topics]
-    default = commands[0] if len(commands) == 1 else None
+def run_console(service: Service, stdin: TextIO, stdout: TextIO) -> int:
+    commands = service.commands()
     interactive = stdin.isatty()
     stdout.write(f"factdesk console — topics: {', '.join(commands)}. Type `{commands[0]} help`, or `quit` to leave.\n")
     while True:
@@ -42,10 +41,7 @@ def run_console(catalog: Catalog, stdin: TextIO, stdout: TextIO) -> int:
             return 0
         if not line.strip():
             continue
-        command, text = split_command(line, default)
-        answer = catalog.answer(command, text)
-        if answer is None:
-            stdout.write(f"No topic answers {command}; known: {', '.join(commands)}\n")
-            continue
+        command, text = split_command(line)
+        answer = service.answer(command, text)
         stdout.write(render_text(render_message(answer)) + "\n")
         stdout.flush()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answer import Kind
-from bot.core.engine import TopicEngine
+from tests.support.asking import Door
 
 
 @pytest.mark.parametrize("text", ["article4", "art. 4", "Article IV", "artcle 4", "mutual defence clause"])
-def test_article_4_both_translations_side_by_side(pact: TopicEngine, text: str) -> None:
+def test_article_4_both_translations_side_by_side(pact: Door, text: str) -> None:
     a = pact.answer(text)
     assert a.kind is Kind.ARTICLE and a.side_by_side
     translations = [i for i in a.items if i.kind == "translation"]
@@ -20,14 +20,14 @@ def test_article_4_both_translations_side_by_side(pact: TopicEngine, text: str) 
     assert any("Article 51" in i.text for i in a.items if i.kind == "note")
 
 
-def test_article_never_quoted_is_an_honest_miss(pact: TopicEngine) -> None:
+def test_article_never_quoted_is_an_honest_miss(pact: Door) -> None:
     a = pact.answer("article 5")
     assert a.kind is Kind.MISS and a.items == ()
     assert "never quote Article 5" in (a.intro or "")
     assert "article 4" in a.suggestions
 
 
-def test_timeline_in_chronological_order_with_precision(pact: TopicEngine) -> None:
+def test_timeline_in_chronological_order_with_precision(pact: Door) -> None:
     a = pact.answer("timeline")
     assert a.kind is Kind.TIMELINE
     keys = [i.date.sort_key for i in a.items if i.date]
@@ -37,7 +37,7 @@ def test_timeline_in_chronological_order_with_precision(pact: TopicEngine) -> No
     assert "May 2024" in shown and "Wed 19 June 2024" in shown and "Thu 20 June 2024" in shown
 
 
-def test_timeline_narrowed_by_decade_and_year(pact: TopicEngine) -> None:
+def test_timeline_narrowed_by_decade_and_year(pact: Door) -> None:
     assert [i.heading for i in pact.answer("timeline 1990s").items] == ["1990", "1991", "1996"]
     assert {i.date.year for i in pact.answer("timeline 2024").items if i.date} == {2024}
     empty = pact.answer("timeline 1970s")
@@ -50,32 +50,32 @@ def test_timeline_narrowed_by_decade_and_year(pact: TopicEngine) -> None:
      ("what year was the 2000 treaty", 2000), ("when did the soviet union establish ties with south korea", 1990),
      ("when was the treaty signed", 2024)],
 )  # fmt: skip
-def test_when_questions_lead_with_the_date(pact: TopicEngine, text: str, year: int) -> None:
+def test_when_questions_lead_with_the_date(pact: Door, text: str, year: int) -> None:
     a = pact.answer(text)
     assert a.kind is Kind.WHEN
     assert a.items[0].date is not None and a.items[0].date.year == year
     assert a.title.startswith(a.items[0].date.display())
 
 
-def test_relative_date_keeps_the_source_wording(pact: TopicEngine) -> None:
+def test_relative_date_keeps_the_source_wording(pact: Door) -> None:
     a = pact.answer("when did the soviet union collapse")
     assert "the following year" in (a.items[0].detail or "")
 
 
-def test_quote_by_speaker(pact: TopicEngine) -> None:
+def test_quote_by_speaker(pact: Door) -> None:
     a = pact.answer("quote kim")
     assert a.kind is Kind.QUOTES
     assert {i.text for i in a.items} == {"the level of alliance", "hegemonic and imperialist"}
     assert all(i.heading == "Kim Jong Un" and i.citation for i in a.items)
 
 
-def test_who_said_finds_the_speaker(pact: TopicEngine) -> None:
+def test_who_said_finds_the_speaker(pact: Door) -> None:
     a = pact.answer("who said level of alliance")
     assert a.items[0].heading == "Kim Jong Un"
     assert "said Wed 19 June 2024" in (a.items[0].detail or "")
 
 
-def test_reported_speech_is_labelled(pact: TopicEngine) -> None:
+def test_reported_speech_is_labelled(pact: Door) -> None:
     a = pact.answer("chang ho-jin")
     assert a.kind is Kind.PERSON
     quotes = [i for i in a.items if i.kind == "quote"]
@@ -83,13 +83,13 @@ def test_reported_speech_is_labelled(pact: TopicEngine) -> None:
     assert "reported speech, not a direct quote" in (quotes[0].heading or "")
 
 
-def test_facts_and_typos(pact: TopicEngine) -> None:
+def test_facts_and_typos(pact: Door) -> None:
     assert pact.answer("how many articles").items[0].entry_id == "article-count"
     assert pact.answer("nuclear enrgy").items[0].entry_id == "non-military-cooperation"
     assert pact.answer("thrid countries").items[0].entry_id == "third-countries-clause"
 
 
-def test_sources_list_every_source(pact: TopicEngine) -> None:
+def test_sources_list_every_source(pact: Door) -> None:
     a = pact.answer("sources")
     assert [i.citation.credit for i in a.items if i.citation] == [
         "Reuters via Honolulu Star-Advertiser",
@@ -99,27 +99,27 @@ def test_sources_list_every_source(pact: TopicEngine) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "help", "   "])
-def test_help_uses_real_examples(pact: TopicEngine, text: str) -> None:
+def test_help_uses_real_examples(pact: Door, text: str) -> None:
     a = pact.answer(text)
     assert a.kind is Kind.HELP
     assert "/pact article4" in [i.text for i in a.items]
 
 
 @pytest.mark.parametrize("text", ["what is the capital of france", "who said banana", "weather tomorrow"])
-def test_honest_miss_never_shows_an_unrelated_quote(pact: TopicEngine, text: str) -> None:
+def test_honest_miss_never_shows_an_unrelated_quote(pact: Door, text: str) -> None:
     a = pact.answer(text)
     assert a.kind is Kind.MISS
     assert a.items == ()
     assert a.suggestions
 
 
-def test_every_item_of_a_sourced_answer_is_cited(pact: TopicEngine) -> None:
+def test_every_item_of_a_sourced_answer_is_cited(pact: Door) -> None:
     for text in ["article4", "timeline", "quotes", "kim", "sources", "third countries", "when was the treaty signed"]:
         a = pact.answer(text)
         assert a.items and all(i.citation for i in a.items), text
 
 
 @pytest.mark.parametrize("text", ["What about the Arctic?", "artistic licence", "the arctic council"])
-def test_a_word_two_edits_away_is_not_a_typo(pact: TopicEngine, text: str) -> None:
+def test_a_word_two_edits_away_is_not_a_typo(pact: Door, text: str) -> None:
     """ "arctic" is two edits from "article": answering Article 4 would put a wrong answer in a story."""
     assert pact.answer(text).kind is Kind.MISS

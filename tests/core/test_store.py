@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.query import parse
 from bot.core.store import KnowledgeStore, Outcome, diff
 from tests.conftest import FIXTURES
 
@@ -72,8 +73,7 @@ def test_readers_never_see_a_half_built_catalog(tmp_path: Path) -> None:
         while not stop.is_set():
             catalog = store.catalog
             assert catalog is not None
-            answer = catalog.answer("/mini", "quote roe")
-            assert answer is not None
+            answer = catalog.answer(catalog.knowledge.topics[0], parse("quote roe"))
             seen.append(answer.items[0].text)
 
     readers = [threading.Thread(target=read) for _ in range(4)]
@@ -118,3 +118,31 @@ def test_watching_survives_a_failing_poll(tmp_path: Path, monkeypatch: pytest.Mo
 
     asyncio.run(scenario())
     assert calls["n"] >= 2 and outcomes and outcomes[0].ok  # the first poll raised; watching went on
+
+
+def test_the_watcher_watches_every_archive_the_knowledge_cites(tmp_path: Path) -> None:
+    folder = tmp_path / "k"
+    shutil.copytree(FIXTURES / "archive_elsewhere", folder)
+    store = KnowledgeStore(folder)
+    assert store.reload().ok and not store.changed()
+    archive = folder / "texts" / "gazette-2024-03-07.txt"
+    archive.write_text(archive.read_text("utf-8").replace("without fail", "without doubt"), "utf-8")
+    assert store.changed(), "an archive outside sources/ was edited and not noticed"
+    refused = store.reload()
+    assert not refused.ok and any("not word for word" in p.message for p in refused.errors)
+
+
+def test_an_edit_made_while_loading_is_seen_at_the_next_poll(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.core.loader import LoadResult, load
+
+    folder = _copy(tmp_path)
+    store = KnowledgeStore(folder)
+
+    def load_then_edit(root: Path, cache: Path | None = None) -> LoadResult:
+        result = load(root, cache)
+        (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text() + "\n# edited during the load\n")
+        return result
+
+    monkeypatch.setattr("bot.core.store.load", load_then_edit)
+    assert store.reload().ok
+    assert store.changed()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from bot.core.answer import Answer, Item, Kind
+from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.slack.app import RenderCache
 
 
@@ -16,7 +16,9 @@ def _title(payload: str) -> str:
 def test_rendered_answers_are_filed_under_the_version_they_were_answered_from() -> None:
     # A reload can land between answering and rendering: the old answer must not be kept for the new version.
     cache = RenderCache()
-    old = Answer(Kind.FACTS, "Before the edit", (Item(kind="fact", text="The treaty has 23 articles."),), version="v1")
+    old = Answer(
+        Kind.FACTS, "Before the edit", (Item(kind=ItemKind.FACT, text="The treaty has 23 articles."),), version="v1"
+    )
     new = replace(old, title="After the edit", version="v2")
     assert _title(cache.message("/pact", "how many articles", old)) == "Before the edit"
     assert _title(cache.message("/pact", "how many articles", new)) == "After the edit"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.answer import Answer, Item, Kind
-from bot.core.engine import TopicEngine
+from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.slack import blocks as bk
+from tests.support.asking import Door
 
 QUERIES = [
     *("article4", "article 5", "timeline", "timeline 1990s", "quotes", "quote kim", "kim", "sources", ""),
@@ -51,11 +51,11 @@ def assert_within_limits(message: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_every_answer_fits_slack(pact: TopicEngine, text: str) -> None:
+def test_every_answer_fits_slack(pact: Door, text: str) -> None:
     assert_within_limits(bk.render_message(pact.answer(text)))
 
 
-def test_article_translations_are_side_by_side_and_attributed(pact: TopicEngine) -> None:
+def test_article_translations_are_side_by_side_and_attributed(pact: Door) -> None:
     msg = bk.render_message(pact.answer("article4"))
     (fields_block,) = [b for b in msg["blocks"] if b["type"] == "section" and "fields" in b]
     fields = [f["text"] for f in fields_block["fields"]]
@@ -67,7 +67,7 @@ def test_article_translations_are_side_by_side_and_attributed(pact: TopicEngine)
     assert "(no link known)" in cites
 
 
-def test_share_button_carries_the_question(pact: TopicEngine) -> None:
+def test_share_button_carries_the_question(pact: Door) -> None:
     msg = bk.render_message(pact.answer("quote kim"))
     (actions,) = [b for b in msg["blocks"] if b["type"] == "actions"]
     button = actions["elements"][0]
@@ -75,7 +75,7 @@ def test_share_button_carries_the_question(pact: TopicEngine) -> None:
     assert json.loads(button["value"]) == {"c": "/pact", "q": "quote kim"}
 
 
-def test_shared_answer_names_who_shared_it_and_has_no_button(pact: TopicEngine) -> None:
+def test_shared_answer_names_who_shared_it_and_has_no_button(pact: Door) -> None:
     msg = bk.render_message(pact.answer("article4"), response_type="in_channel", shared_by="U123ABC")
     assert msg["response_type"] == "in_channel"
     assert not [b for b in msg["blocks"] if b["type"] == "actions"]
@@ -85,14 +85,14 @@ def test_shared_answer_names_who_shared_it_and_has_no_button(pact: TopicEngine) 
 @pytest.mark.parametrize(
     "evil", ["<!channel>", "<!here>", "<@U024BE7LH>", "<http://evil.example|click me>", "a & b > c", "<#C123|general>"]
 )
-def test_user_text_is_escaped(pact: TopicEngine, evil: str) -> None:
+def test_user_text_is_escaped(pact: Door, evil: str) -> None:
     msg = bk.render_message(pact.answer(f"tell me about {evil} please"))
     shown = [*list(texts(msg["blocks"])), msg["text"]]
     assert not any("<!" in t or "<@U0" in t or "<http://evil" in t or "<#C" in t for t in shown)
     assert any("&lt;" in t or "&amp;" in t or "&gt;" in t for t in shown)
 
 
-def test_a_long_answer_is_cut_with_and_n_more(pact: TopicEngine) -> None:
+def test_a_long_answer_is_cut_with_and_n_more(pact: Door) -> None:
     base = pact.answer("timeline")
     many = dataclasses.replace(base, items=base.items * 40)
     msg = bk.render_message(many)
@@ -102,7 +102,9 @@ def test_a_long_answer_is_cut_with_and_n_more(pact: TopicEngine) -> None:
 
 
 def test_long_texts_are_clipped_at_a_word_boundary() -> None:
-    huge = Answer(Kind.FACTS, "T" * 400, (Item(kind="fact", text="word " * 2000, heading="h" * 500),), command="/x")
+    huge = Answer(
+        Kind.FACTS, "T" * 400, (Item(kind=ItemKind.FACT, text="word " * 2000, heading="h" * 500),), command="/x"
+    )
     msg = bk.render_message(huge)
     assert_within_limits(msg)
     section = next(b for b in msg["blocks"] if b["type"] == "section")
@@ -116,7 +118,7 @@ def test_escaping_never_overflows_a_limit() -> None:
     assert len(out) <= 3000 and "<" not in out and not out.endswith("&am…")
 
 
-def test_corrections_are_said_first_and_shown_with_their_entry(corrected: TopicEngine) -> None:
+def test_corrections_are_said_first_and_shown_with_their_entry(corrected: Door) -> None:
     fact = bk.render_message(corrected.answer("approval"))
     shown = list(texts(fact["blocks"]))
     assert shown[1] == bk.CORRECTED_NOTICE  # right under the header, before anything can be quoted

@@ -11,12 +11,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.core.engine import TopicEngine
 from bot.slack.blocks import render_message
 from tests.conftest import KNOWLEDGE
 from tests.slack.test_blocks import assert_within_limits, texts
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.asking import Door
 from tests.support.server import BOT_TOKEN, Running, serve
 
 
@@ -33,7 +33,7 @@ def bot(slack: slack_stand_in.StandIn, tmp_path_factory: pytest.TempPathFactory)
         yield running
 
 
-def test_slash_command_is_answered_inside_the_ack(bot: Running, pact: TopicEngine) -> None:
+def test_slash_command_is_answered_inside_the_ack(bot: Running, pact: Door) -> None:
     r = sc.post_signed(bot.port, sc.command_body("article4"))
     assert r.status == 200 and r.headers["content-type"].startswith("application/json")
     # The very payload `factdesk ask --json article4` prints.
@@ -230,29 +230,13 @@ def test_logs_are_json_lines_without_secrets_or_user_text(bot: Running) -> None:
     assert all(line.startswith("{") for line in logs.splitlines() if line.strip()), "every log line is JSON"
 
 
-def test_healthz_is_503_until_knowledge_is_loaded(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
-    """A large knowledge base (no cache) takes a moment to load: /healthz says 503 until it is in."""
+def test_knowledge_is_loaded_once_before_listening(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
+    """The start-up check's load is the one served: no second load, and no request sees a half-started bot."""
     from bench.synth import generate
-    from tests.support.server import free_port, wait_healthy
 
-    generate(tmp_path / "k", 6000)
-    import subprocess
-    import sys
-
-    from tests.support.server import ROOT
-
-    port = free_port()
-    env = {"SLACK_SIGNING_SECRET": sc.SECRET, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.api_url,
-           "FACTDESK_CACHE": "off", "FACTDESK_LOG_FORMAT": "json", "PATH": "/usr/bin:/bin"}  # fmt: skip
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--knowledge", str(tmp_path / "k")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        seen = wait_healthy(port, proc=proc)
-        assert seen[0] == 503 and seen[-1] == 200
-        r = sc.post_signed(port, sc.command_body("timeline", command="/synth"))
+    generate(tmp_path / "k", 2000)
+    with serve(tmp_path, slack.api_url, tmp_path / "k", extra_env={"FACTDESK_CACHE": "off"}) as bot:
+        r = sc.post_signed(bot.port, sc.command_body("timeline", command="/synth"))
         assert r.status == 200 and r.json()["blocks"][0]["text"]["text"] == "Timeline"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        events = [json.loads(line) for line in bot.logs().splitlines() if line.startswith("{")]
+    assert [e["event"] for e in events].count("knowledge_loaded") == 1

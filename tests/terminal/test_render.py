@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from bot.core.engine import Catalog, TopicEngine
 from bot.slack.blocks import render_message
 from bot.terminal.console import run_console, split_command
 from bot.terminal.render import mrkdwn_to_text, render_text
+from tests.support.asking import Door
 
 
 def test_mrkdwn_to_text() -> None:
@@ -16,7 +16,7 @@ def test_mrkdwn_to_text() -> None:
     )
 
 
-def test_article_as_text(pact: TopicEngine) -> None:
+def test_article_as_text(pact: Door) -> None:
     out = render_text(render_message(pact.answer("article4")))
     assert out.startswith("Article 4: ")
     assert "Translation by Reuters" in out and "Translation by Yonhap" in out
@@ -25,21 +25,22 @@ def test_article_as_text(pact: TopicEngine) -> None:
 
 
 def test_split_command() -> None:
-    assert split_command("/pact article4\n", None) == ("/pact", "article4")
-    assert split_command("timeline", "/pact") == ("/pact", "timeline")
+    assert split_command("/pact article4\n") == ("/pact", "article4")
+    assert split_command("timeline") == (None, "timeline")
 
 
-def test_console_answers_lines_until_quit(catalog: Catalog) -> None:
+def test_console_answers_lines_until_quit(pact: Door) -> None:
     out = io.StringIO()
-    code = run_console(catalog, io.StringIO("/pact timeline 1990s\n/nope x\narticle 4\nquit\narticle 4\n"), out)
+    lines = "/pact timeline 1990s\n/nope x\narticle 4\nquit\narticle 4\n"
+    code = run_console(pact.service, io.StringIO(lines), out)
     text = out.getvalue()
     assert code == 0
     assert "Timeline: 1990s" in text and "1991" in text
-    assert "No topic answers /nope; known: /pact" in text
+    assert "No topic answers /nope. Known: /pact." in text
     assert text.count("Article 4: ") == 1  # nothing after quit
 
 
-def test_corrections_read_in_a_terminal(corrected: TopicEngine) -> None:
+def test_corrections_read_in_a_terminal(corrected: Door) -> None:
     text = render_text(render_message(corrected.answer("approval")))
     assert "⚠ This answer includes a corrected entry" in text and ":warning:" not in text
     assert "⚠ Corrected Fri 8 March 2024: said the mayor approved the plan" in text
