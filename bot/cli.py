@@ -46,6 +46,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     root = Path(args.path) if args.path else settings.knowledge
     t0 = time.perf_counter()
     result = load(root)
+    from bot.core import expect
+
+    if result.ok and result.knowledge and expect.wanted(result.knowledge):  # the maintainers' own expectations
+        from bot.core.engine import Catalog
+
+        result.problems.extend(expect.check(Catalog.build(result.knowledge)))
     took = (time.perf_counter() - t0) * 1000
     for p in result.problems:
         if p.severity == "error" or not args.quiet:

@@ -560,7 +560,9 @@ def topic_files(root: Path) -> list[Path]:
     """The topic files of a knowledge folder, or the one file named."""
     if root.is_file():
         return [root]
-    return sorted(p for p in root.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    return sorted(
+        p for p in root.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and not p.name.endswith(".expect.yaml")
+    )
 
 
 def _fingerprint(files: Iterable[Path]) -> Iterator[bytes]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import logs
+from bot.core import expect
 from bot.core.engine import Catalog
 from bot.core.loader import Problem, load, topic_files
 from bot.core.model import Knowledge, Topic
@@ -103,6 +104,7 @@ def watched_files(root: Path, knowledge: Knowledge | None) -> list[Path]:
     for t in knowledge.topics if knowledge else ():
         files.add(Path(t.path))
         files.update(Path(t.path).parent / s.archive for s in t.sources)
+    files.update(expect.path_for(f) for f in list(files) if f.suffix in (".yaml", ".yml"))
     return sorted(files)
 
 
@@ -146,6 +148,10 @@ class KnowledgeStore:
                 self.pending = tuple(result.errors) or tuple(result.problems)
                 return Outcome(False, (time.perf_counter() - t0) * 1000, tuple(result.problems))
             catalog = Catalog.build(result.knowledge, self.cache_dir)
+            broken = expect.check(catalog)  # the maintainers' own expectations: a wrong edit is refused
+            if broken:
+                self.pending = tuple(broken)
+                return Outcome(False, (time.perf_counter() - t0) * 1000, (*result.problems, *broken))
             old = self.catalog.knowledge if self.catalog else None
             change = diff(old, result.knowledge)
             self.catalog = catalog  # the atomic swap: one reference assignment
