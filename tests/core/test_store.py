@@ -110,7 +110,7 @@ def test_watching_survives_a_failing_poll(tmp_path: Path, monkeypatch: pytest.Mo
     async def scenario() -> None:
         watcher = asyncio.create_task(store.watch(0.01, collect))
         (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text() + "\n")
-        for _ in range(300):
+        for _ in range(1000):
             if outcomes:
                 break
             await asyncio.sleep(0.01)
