@@ -89,6 +89,16 @@ def utc_timestamp(_logger: Any, _method: str, event: MutableMapping[str, Any]) -
     return event
 
 
+class _Stderr:
+    """Whatever `sys.stderr` is when a line is written, not when logging was configured (it may be replaced)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure(
     fmt: str = "console", *, debug: bool = False, secrets: Iterable[str] = (), stream: Any = None, quiet: bool = False
 ) -> None:
@@ -98,7 +108,7 @@ def configure(
     terminal wants the answer, not a log line per question.
     """
     level = logging.DEBUG if debug else (logging.WARNING if quiet else logging.INFO)
-    out = stream or sys.stderr
+    out = stream or _Stderr()
     renderer: Any = (
         structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
     )
