@@ -6,6 +6,7 @@ that runs on every event, so no call site can leak one by mistake.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -89,7 +90,7 @@ def utc_timestamp(_logger: Any, _method: str, event: MutableMapping[str, Any]) -
     return event
 
 
-class _Stderr:
+class _Stderr(io.TextIOBase):
     """Whatever `sys.stderr` is when a line is written, not when logging was configured (it may be replaced)."""
 
     def write(self, text: str) -> int:
@@ -97,6 +98,9 @@ class _Stderr:
 
     def flush(self) -> None:
         sys.stderr.flush()
+
+    def writable(self) -> bool:
+        return True
 
 
 def configure(
@@ -108,7 +112,7 @@ def configure(
     terminal wants the answer, not a log line per question.
     """
     level = logging.DEBUG if debug else (logging.WARNING if quiet else logging.INFO)
-    out = stream or _Stderr()
+    out: Any = stream or _Stderr()
     renderer: Any = (
         structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
     )
