@@ -23,6 +23,8 @@ class Kind(StrEnum):
     SOURCES = "sources"
     HELP = "help"
     MISS = "miss"
+    LATEST = "latest"
+    COMPARE = "compare"
     NOTICE = "notice"  # maintainers' status, refusals, "too long": no citation needed
 
 
@@ -81,6 +83,7 @@ class Item:
     verbatim: bool = False
     corrections: tuple[Correction, ...] = ()
     entry_id: str | None = None
+    marks: tuple[tuple[int, int], ...] = ()  # character spans of `text` to set apart (where wordings differ)
 
 
 @dataclass(frozen=True, slots=True)

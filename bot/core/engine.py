@@ -6,6 +6,7 @@ quote presented as an answer would be worse than no answer.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import os
 import pickle
@@ -20,9 +21,11 @@ from bot.core.gcpause import bulk_build
 from bot.core.index import Doc, Hit, SearchIndex, SearchResult
 from bot.core.model import Article, Event, Fact, Knowledge, Person, Quote, Topic
 from bot.core.query import Query, QueryKind
+from bot.core.wording import marked_all
 
 MIN_COVERAGE = 0.5
 MAX_ITEMS = 5
+MAX_LATEST = 8
 
 
 def documents(topic: Topic) -> list[Doc]:
@@ -154,6 +157,8 @@ class TopicEngine:
             QueryKind.WHEN: self.when,
             QueryKind.SEARCH: self.search,
             QueryKind.TOO_LONG: self.too_long,
+            QueryKind.LATEST: self.latest,
+            QueryKind.COMPARE: self.compare,
         }.get(q.kind)
         if handler is None:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
@@ -268,6 +273,70 @@ class TopicEngine:
                      date=s.published, citation=Citation.of(s), entry_id=s.id)
             )  # fmt: skip
         return self._answer(q, Kind.SOURCES, f"Sources of {self.topic.command}", items)
+
+    def latest(self, q: Query) -> Answer:
+        """The newest dated developments first; what is left out is said, with the command that shows it."""
+        events = sorted(self.topic.timeline, key=lambda e: e.date.sort_key, reverse=True)
+        if not events:
+            return self.miss(q, "The curated sources date no event yet.")
+        title = "Latest developments"
+        if q.month is not None:
+            newest = events[0].date
+            year = q.year_from if q.year_from is not None else newest.year - (q.month > (newest.month or 12))
+            since = (year, q.month)
+            events = [e for e in events if (e.date.year, e.date.month or 12) >= since]
+            title = f"Since {calendar.month_name[q.month]} {year}"
+            if not events:
+                return self.miss(
+                    q, f"No event in the curated sources is dated {title.lower()}. The newest: {newest.display()}.",
+                    ["latest"],
+                )  # fmt: skip
+        shown = events[:MAX_LATEST]
+        intro = None
+        if len(events) > len(shown):
+            intro = (
+                f"The {len(shown)} newest of {len(events)} dated developments, newest first; "
+                f"{len(events) - len(shown)} earlier ones are in `{self.topic.command} timeline`."
+            )
+        return self._answer(q, Kind.LATEST, title, map(self.event_item, shown), intro=intro)
+
+    def compare(self, q: Query) -> Answer:
+        """An article's wordings side by side, the words where they differ marked."""
+        if q.article is None:
+            several = [a for a in self.topic.articles if len(a.translations) > 1]
+            if len(several) != 1:
+                names = ", ".join(f"compare article {a.number}" for a in several) or "none has two wordings"
+                return self.miss(
+                    q, f"Compare which article? {names}.", [f"compare article {a.number}" for a in several]
+                )
+            art = several[0]
+        else:
+            found = next((a for a in self.topic.articles if a.number == q.article), None)
+            if found is None:
+                return self.article(q)  # the honest miss that names what the sources do quote
+            art = found
+        if len(art.translations) < 2:
+            outlet = self.topic.source_by_id[art.translations[0].source].outlet
+            return self.miss(q, f"Only one wording of Article {art.number} is in the sources ({outlet}).",
+                             [f"article {art.number}"])  # fmt: skip
+        marks = marked_all([t.text for t in art.translations])
+        items = [
+            Item(
+                kind=ItemKind.TRANSLATION,
+                text=t.text,
+                heading=f"Wording by {self.topic.source_by_id[t.source].outlet}",
+                verbatim=True,
+                citation=self.cite(t.source),
+                corrections=t.corrections,
+                entry_id=art.id,
+                marks=m,
+            )
+            for t, m in zip(art.translations, marks, strict=True)
+        ]
+        intro = f"{len(items)} wordings of Article {art.number}; the words where they differ are marked."
+        return self._answer(
+            q, Kind.COMPARE, f"Article {art.number}: wordings compared", items, intro=intro, side_by_side=True
+        )
 
     def quotes(self, q: Query) -> Answer:
         if not q.terms:

@@ -6,6 +6,7 @@ or nothing at all. Parsing turns that into a `Query`; it never raises, whatever 
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ class QueryKind(StrEnum):
     STATUS = "status"
     RELOAD = "reload"
     TOO_LONG = "too_long"
+    LATEST = "latest"  # "what's new", "since November": the newest developments first
+    COMPARE = "compare"  # "compare article4": the outlets' wordings side by side, differences marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ class Query:
     article: int | None = None
     year_from: int | None = None
     year_to: int | None = None
+    month: int | None = None  # with LATEST: "since November" (year_from, when given: "since November 2024")
 
 
 def _command_word(token: str, *words: str) -> bool:
@@ -109,6 +113,25 @@ def _years(text: str, toks: list[str]) -> tuple[int | None, int | None]:
     return min(years), max(years)
 
 
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+_LATEST_WORDS = ("latest", "newest", "recent", "new", "news", "updates", "update", "developments", "since")
+
+
+def _latest(toks: list[str]) -> tuple[int | None, int | None] | None:
+    """ "latest", "what's new", "latest developments", "since November", "news since june 2024"."""
+    words = [t for t in toks if t not in ("what", "s", "whats", "is", "are", "the", "any", "anything")]
+    if not words or not (words[0] in _LATEST_WORDS or _command_word(words[0], "latest", "developments")):
+        return None
+    rest = words[1:]
+    if any(t not in (*_LATEST_WORDS, *_MONTHS) and not _YEAR.match(t) for t in rest):
+        return None  # "new treaty", "recent missile tests": a question about something, not "what's new"
+    month = next((_MONTHS[t] for t in rest if t in _MONTHS), None)
+    year = next((int(t) for t in rest if _YEAR.match(t)), None)
+    return year, month
+
+
 def parse(raw: str) -> Query:
     """Turn what the reporter typed into a `Query`. Never raises."""
     if len(raw) > MAX_QUERY_CHARS:
@@ -128,6 +151,12 @@ def parse(raw: str) -> Query:
         return Query(raw, QueryKind.TIMELINE, content, year_from=y0, year_to=y1)
     if _command_word(first, "sources", "source"):
         return Query(raw, QueryKind.SOURCES)
+    if _command_word(first, "compare", "comparison", "wordings", "diff"):
+        _, number, _ = _article(rest or ["article"])
+        return Query(raw, QueryKind.COMPARE, article=number)
+    latest = _latest(toks)
+    if latest is not None:
+        return Query(raw, QueryKind.LATEST, year_from=latest[0], month=latest[1])
     if _command_word(first, "quote", "quotes", "quoted", "quotations"):
         return Query(raw, QueryKind.QUOTES, content)
     if first == "who" and rest and _command_word(rest[0], "said", "says", "say", "quoted"):

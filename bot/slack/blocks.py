@@ -70,6 +70,15 @@ def citation_text(c: Citation) -> str:
     return out
 
 
+def marked(text: str, marks: tuple[tuple[int, int], ...]) -> str:
+    """Escaped text with each marked span in bold: where two wordings of a clause differ."""
+    out, pos = [], 0
+    for start, end in marks:
+        out += [escape_mrkdwn(text[pos:start]), f"*{escape_mrkdwn(text[start:end])}*"]
+        pos = end
+    return "".join(out) + escape_mrkdwn(text[pos:])
+
+
 def _item_text(item: Item, limit: int) -> str:
     parts = []
     if item.heading:
@@ -80,6 +89,8 @@ def _item_text(item: Item, limit: int) -> str:
     detail = f"_{esc(item.detail, min(600, room // 3))}_" if item.detail else ""
     body_room = room - len(detail) - 1
     body_text = esc(body, body_room)
+    if item.marks and len(shown := f"“{marked(item.text, item.marks)}”") <= body_room:
+        body_text = shown  # marks only where the whole text fits: a clipped clause is compared by no one
     parts.append("> " + body_text.replace("\n", "\n> ") if item.verbatim else body_text)
     if detail:
         parts.append(detail)

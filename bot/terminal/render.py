@@ -18,9 +18,10 @@ _EMOJI = {":warning:": "⚠"}  # the emoji codes our answers use, as a terminal 
 
 
 def mrkdwn_to_text(text: str) -> str:
+    """Plain text; bold inside a quotation stays as *word*, since there it marks where wordings differ."""
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = _USER.sub(lambda m: f"@{m.group(1)}", text)
-    text = _BOLD.sub(r"\1", text)
+    text = "\n".join(line if line.startswith("> ") else _BOLD.sub(r"\1", line) for line in text.split("\n"))
     text = _ITALIC.sub(r"\1", text)
     for code, glyph in _EMOJI.items():
         text = text.replace(code, glyph)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answer import Kind
-from tests.support.asking import Door
+from bot.core.engine import MAX_LATEST
+from tests.conftest import FIXTURES
+from tests.support.asking import Door, open_door
 
 
 @pytest.mark.parametrize("text", ["article4", "art. 4", "Article IV", "artcle 4", "mutual defence clause"])
@@ -123,3 +125,41 @@ def test_every_item_of_a_sourced_answer_is_cited(pact: Door) -> None:
 def test_a_word_two_edits_away_is_not_a_typo(pact: Door, text: str) -> None:
     """ "arctic" is two edits from "article": answering Article 4 would put a wrong answer in a story."""
     assert pact.answer(text).kind is Kind.MISS
+
+
+@pytest.fixture(scope="module")
+def harbour() -> Door:
+    """A developing story: two wordings of one clause, more dated developments than an answer shows at once."""
+    return open_door(FIXTURES / "developing", "/harbour")
+
+
+@pytest.mark.parametrize("text", ["latest", "what's new", "latest developments", "whats new?", "recent developments"])
+def test_latest_is_newest_first_and_says_what_it_left_out(harbour: Door, text: str) -> None:
+    a = harbour.answer(text)
+    assert a.kind is Kind.LATEST and a.title == "Latest developments"
+    keys = [i.date.sort_key for i in a.items if i.date]
+    assert keys == sorted(keys, reverse=True) and a.items[0].entry_id == "in-force"
+    assert len(a.items) == MAX_LATEST and "1 earlier ones are in `/harbour timeline`" in (a.intro or "")
+
+
+def test_since_a_month_resolves_to_the_latest_such_month(harbour: Door) -> None:
+    a = harbour.answer("since November")
+    assert a.title == "Since November 2024"
+    assert [i.entry_id for i in a.items] == ["in-force", "upper-house", "lower-house"]
+    assert harbour.answer("news since june 2024").items[-1].entry_id == "signed"
+    assert harbour.answer("since december 2025").kind is Kind.MISS
+
+
+def test_a_question_about_something_new_is_not_whats_new(harbour: Door) -> None:
+    assert harbour.answer("new treaty").kind is not Kind.LATEST
+
+
+def test_compare_marks_the_words_that_differ(harbour: Door) -> None:
+    a = harbour.answer("compare article 3")
+    assert a.kind is Kind.COMPARE and a.side_by_side
+    first, second = a.items
+    assert [first.text[s:e] for s, e in first.marks] == ["In case either", "attacked,", "shall provide"]
+    assert [second.text[s:e] for s, e in second.marks] == ["If one", "placed under attack,", "provides"]
+    assert {i.citation.source_id for i in a.items if i.citation} == {"wire-a", "wire-b"}
+    assert harbour.answer("compare").title == a.title, "the only article with two wordings"
+    assert harbour.answer("compare article 9").kind is Kind.MISS

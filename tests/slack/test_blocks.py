@@ -11,7 +11,8 @@ import pytest
 
 from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.slack import blocks as bk
-from tests.support.asking import Door
+from tests.conftest import FIXTURES
+from tests.support.asking import Door, open_door
 
 QUERIES = [
     *("article4", "article 5", "timeline", "timeline 1990s", "quotes", "quote kim", "kim", "sources", ""),
@@ -130,3 +131,12 @@ def test_corrections_are_said_first_and_shown_with_their_entry(corrected: Door) 
     clean = bk.render_message(corrected.answer("bridge closed"))
     assert clean["blocks"][1]["text"]["text"].startswith("The first bridge was closed last year.")
     assert not any("Corrected" in t or "corrected" in t for t in texts(clean))
+
+
+def test_compared_wordings_show_their_differences_in_bold() -> None:
+    harbour = open_door(FIXTURES / "developing", "/harbour")
+    msg = bk.render_message(harbour.answer("compare article 3"))
+    assert_within_limits(msg)
+    shown = "\n".join(texts(msg["blocks"]))
+    assert "“*If one* side is *placed under attack,* the other side *provides* help without delay”" in shown
+    assert "Wording by Wire A" in shown and "Wording by Wire B" in shown

@@ -7,7 +7,8 @@ import io
 from bot.slack.blocks import render_message
 from bot.terminal.console import run_console, split_command
 from bot.terminal.render import mrkdwn_to_text, render_text
-from tests.support.asking import Door
+from tests.conftest import FIXTURES
+from tests.support.asking import Door, open_door
 
 
 def test_mrkdwn_to_text() -> None:
@@ -44,3 +45,10 @@ def test_corrections_read_in_a_terminal(corrected: Door) -> None:
     text = render_text(render_message(corrected.answer("approval")))
     assert "⚠ This answer includes a corrected entry" in text and ":warning:" not in text
     assert "⚠ Corrected Fri 8 March 2024: said the mayor approved the plan" in text
+
+
+def test_compared_wordings_keep_their_marks_in_a_terminal() -> None:
+    harbour = open_door(FIXTURES / "developing", "/harbour")
+    text = render_text(render_message(harbour.answer("compare article 3")))
+    assert "│ “*If one* side is *placed under attack,*" in text
+    assert "Wording by Wire B" in text and "*Wording" not in text
