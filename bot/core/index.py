@@ -104,6 +104,7 @@ class Hit:
     entry: Entry
     score: float
     coverage: float  # share of the query's weight that this entry matched
+    doc: int  # the entry's number in the index, for questions about what it holds (`relevance`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,5 +339,5 @@ class SearchIndex:
             return ((matched_idf + boost.get(d, 0.0)) * coverage * coverage, -d)
 
         top = heapq.nlargest(limit, pool, key=rank)
-        hits = tuple(Hit(docs[d], rank((d, s))[0], min(1.0, s / total) if total else 0.0) for d, s in top)
+        hits = tuple(Hit(docs[d], rank((d, s))[0], min(1.0, s / total) if total else 0.0, d) for d, s in top)
         return SearchResult(hits)
