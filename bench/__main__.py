@@ -1,4 +1,4 @@
-"""`python -m bench [search|serve|workers] ...` (also `./run bench`)."""
+"""`python -m bench [search|serve|quality] ...` (also `./run bench`)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,17 @@ def main(argv: list[str]) -> int:
         from bench import search
 
         return search.main(rest)
+    if what == "quality":
+        from bench import quality
+
+        return quality.main(rest)
     if what == "serve":
         from bench import serve
 
         return serve.main(rest)
     print(
-        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers]\n"
-        "e.g. python -m bench search 1000,10000",
+        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers] | quality [FILES]\n"
+        "e.g. python -m bench search 1000,10000   or   python -m bench quality --help",
         file=sys.stderr,
     )
     return 2

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot.core import relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.gcpause import bulk_build
 from bot.core.index import Doc, Hit, SearchIndex, SearchResult
@@ -342,7 +343,7 @@ class TopicEngine:
         if not q.terms:
             return self._answer(q, Kind.QUOTES, "Quotes", map(self.quote_item, self.topic.quotes))
         people = self.index.search(q.terms, kinds=("person",), limit=1)
-        if people.hits and people.hits[0].coverage >= MIN_COVERAGE:
+        if people.hits and people.hits[0].coverage >= MIN_COVERAGE and relevance.about(self.index, q, people.hits[0]):
             person = people.hits[0].entry.ref
             assert isinstance(person, Person)
             said = [x for x in self.topic.quotes if x.speaker == person.id]
@@ -353,7 +354,7 @@ class TopicEngine:
 
     def who_said(self, q: Query) -> Answer:
         found = self.index.search(q.terms, kinds=("quote",), limit=MAX_ITEMS, whole=q.raw)
-        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE]
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and relevance.about(self.index, q, h, said=True)]
         if not hits:
             return self.miss(
                 q, "No quote in the curated sources matches those words.", ["quotes", *self._suggest(found)]
@@ -363,7 +364,7 @@ class TopicEngine:
 
     def when(self, q: Query) -> Answer:
         found = self.index.search(q.terms, kinds=("event",), limit=3, whole=q.raw)
-        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE]
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and relevance.about(self.index, q, h)]
         if not hits:
             return self.search(q)
         best = hits[0].entry.ref
@@ -373,7 +374,7 @@ class TopicEngine:
 
     def search(self, q: Query) -> Answer:
         found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)
-        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE]
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and relevance.about(self.index, q, h)]
         if not hits:
             return self.miss(
                 q,

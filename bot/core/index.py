@@ -26,6 +26,7 @@ from bot.core.text import fold
 KEY_BOOST = 2.0
 NAMING_MAX = 256  # an alias word shared by more entries than this names none of them: no key boost
 MAX_SUBSET_TERMS = 6  # up to 63 subsets; longer queries take the plain accumulation
+COMMON_MIN = 256  # a word in more entries than this (or 2% of them) is "common": scored by set membership
 PHRASE_BOOST = 25.0
 CORRECTED_WEIGHT = 0.8
 _SUFFIXES = ("ing", "ed", "es", "e", "s")
@@ -103,13 +104,12 @@ class Hit:
     entry: Entry
     score: float
     coverage: float  # share of the query's weight that this entry matched
+    doc: int  # the entry's number in the index, for questions about what it holds (`relevance`)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     hits: tuple[Hit, ...]
-    corrections: dict[str, str]
-    unknown: tuple[str, ...]
 
 
 class SearchIndex:
@@ -152,7 +152,7 @@ class SearchIndex:
         self.df = [len(p) for p in postings]
         self.idf = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in self.df]
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
-        self.common_df = max(256, n // 50)
+        self.common_df = max(COMMON_MIN, n // 50)
         self.common = {t: set(p) for t, p in enumerate(self.postings) if len(p) > self.common_df}
         self.deletes: dict[str, list[int]] = {}
         for tid, term in enumerate(self.terms):
@@ -225,14 +225,21 @@ class SearchIndex:
     def _by_subsets(
         self, terms: list[tuple[int, float]], boost: dict[int, float], limit: int, wanted: frozenset[str] | None
     ) -> dict[int, float]:
-        """The same scores as `_accumulate`, for the entries that can rank, with set algebra done in C.
+        """The same scores and tie order as `_accumulate` when the query has a word that is not common, for
+        the entries that can rank, with set algebra done in C. (With only common words, `_accumulate`, used
+        for long queries, bounds its cost by scoring only entries holding all of them; this also ranks those
+        holding some.)
 
         An unboosted entry's rank depends only on which of the query's words it contains. So the subsets of
         the query's words are visited heaviest first; each entry is first met at exactly the subset it
         matches (any heavier subset it matched would have been visited before), and once `limit` entries are
-        in hand no lighter subset can beat them. A few words make a few dozen set intersections instead of a
-        Python loop over every posting (~10x faster on free text at 100k entries).
+        in hand no lighter subset can beat them. Subsets of the same weight as the last one needed are still
+        visited: ties rank by entry order, so their first entries may rank above ones already in hand. A few
+        words make a few dozen set intersections instead of a Python loop over every posting (~10x faster on
+        free text at 100k entries).
         """
+        # Rare words first, then common ones, as `_accumulate` adds them: float sums in the same order are equal.
+        terms = [x for x in terms if x[0] not in self.common] + [x for x in terms if x[0] in self.common]
         ids = [t for t, _ in terms]
         sets = [self.common[t] if t in self.common else set(self.postings[t]) for t in ids]
         gains = [self.idf[t] * w for t, w in terms]
@@ -243,9 +250,14 @@ class SearchIndex:
         masks.sort(key=lambda m: -weight[m])
         matched: dict[int, float] = {}
         docs = self.entries
-        for k, m in enumerate(masks):
+        floor: float | None = None  # the weight at which `limit` entries were first in hand
+        for m in masks:
+            w = weight[m]
+            if floor is not None and w < floor:
+                break
             chosen = sorted((i for i in range(n) if m >> i & 1), key=lambda i: len(sets[i]))
-            need = limit - len(matched)
+            # At most `limit` entries of one subset can rank: its first ones (entry order) beat its others.
+            need = limit
             # Entries in ascending order (ties rank by entry order), from the shortest posting list of the
             # subset, kept when in every other list of it, and not already met at a heavier subset.
             others = [sets[i] for i in chosen[1:]]
@@ -254,7 +266,6 @@ class SearchIndex:
                 walk: Iterable[int] = sorted(found) if len(found) <= 4 * need + 64 else self.postings[ids[chosen[0]]]
             else:
                 walk = self.postings[ids[chosen[0]]]
-            w = weight[m]
             for d in walk:
                 if d in matched or any(d not in o for o in others):
                     continue
@@ -263,8 +274,8 @@ class SearchIndex:
                     need -= 1
                     if need <= 0:
                         break
-            if need <= 0 and (k + 1 == len(masks) or weight[masks[k + 1]] < w):
-                break
+            if floor is None and len(matched) >= limit:
+                floor = w
         for d in boost:  # boosted entries rank on their own terms: score them whatever subset they are in
             if d not in matched:
                 matched[d] = sum(gains[i] for i in range(n) if d in sets[i])
@@ -282,8 +293,7 @@ class SearchIndex:
         which, when it is an entry's alias word for word, makes that entry the answer."""
         wanted = frozenset(kinds) if kinds else None
         terms: list[tuple[int, float]] = []
-        corrections: dict[str, str] = {}
-        unknown: list[str] = []
+        corrected = False
         total = 0.0
         for raw in dict.fromkeys(stem(t) for t in query_terms):
             tid = self.vocab.get(raw)
@@ -291,16 +301,14 @@ class SearchIndex:
             if tid is None:
                 tid = self.correct(raw)
                 weight = CORRECTED_WEIGHT
-                if tid is not None:
-                    corrections[raw] = self.terms[tid]
+                corrected = corrected or tid is not None
             if tid is None:
-                unknown.append(raw)
                 total += self.max_idf
                 continue
             terms.append((tid, weight))
             total += self.idf[tid]
         if not terms:
-            return SearchResult((), corrections, tuple(unknown))
+            return SearchResult(())
 
         boost: dict[int, float] = {}
         for tid, w in terms:
@@ -314,7 +322,7 @@ class SearchIndex:
         else:
             matched = self._accumulate(terms, boost)
         phrased = {phrase(" ".join(query_terms)), phrase(whole or "")}
-        if corrections:  # "thrid countries" is the alias "third countries", typed with a typo
+        if corrected:  # "thrid countries" is the alias "third countries", typed with a typo
             phrased.add(" ".join(self.terms[t] for t, _ in terms))
         for d in {d for p in phrased for d in self.phrases.get(p, ())}:
             boost[d] = boost.get(d, 0.0) + PHRASE_BOOST
@@ -331,5 +339,5 @@ class SearchIndex:
             return ((matched_idf + boost.get(d, 0.0)) * coverage * coverage, -d)
 
         top = heapq.nlargest(limit, pool, key=rank)
-        hits = tuple(Hit(docs[d], rank((d, s))[0], min(1.0, s / total) if total else 0.0) for d, s in top)
-        return SearchResult(hits, corrections, tuple(unknown))
+        hits = tuple(Hit(docs[d], rank((d, s))[0], min(1.0, s / total) if total else 0.0, d) for d, s in top)
+        return SearchResult(hits)

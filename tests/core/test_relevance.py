@@ -1,0 +1,60 @@
+"""An entry is offered as the answer only when it is about the question (tests/fixtures/relevance).
+
+Each trap shares a word with a real entry ("troops", "new", "Kim", "nuclear") but asks about something the
+sources do not cover: the answer must be an honest miss naming the nearest entries, never the entry itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer import Kind
+from tests.conftest import FIXTURES
+from tests.support.asking import Door, open_door
+
+
+@pytest.fixture(scope="module")
+def rel() -> Door:
+    return open_door(FIXTURES / "relevance", "/rel")
+
+
+@pytest.mark.parametrize(
+    ("text", "nearest"),
+    [
+        ("north korean troops in russia", "1961 clause"),  # "troops" is in the 1961 clause's text
+        ("troops", "1961 clause"),  # a one-word question must name the entry, not occur in its text
+        ("new agreements", None),  # "new" of "the new pact" in a quote's context ("what's new" is a command now)
+        ("kim jong gyu", "Kim Jong Un"),  # a full name: "Gyu" is not Kim Jong Un
+        ("nuclear weapons", "nuclear energy"),  # the phrase, not the word
+        ("who said troops", None),  # no quote says it
+        ("who said new pact", None),  # only the note on the quote's context says it
+        ("quote kim yo jong", None),  # the person's search: full names too
+        ("when did kim send troops", None),  # the when-handler, then the search
+    ],
+)
+def test_a_shared_word_is_an_honest_miss(rel: Door, text: str, nearest: str | None) -> None:
+    a = rel.answer(text)
+    assert a.kind is Kind.MISS, (text, [i.entry_id for i in a.items])
+    assert a.items == ()
+    if nearest:
+        assert nearest in a.suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("kim", "kim-jong-un"),  # an alias
+        ("kim jong un", "kim-jong-un"),
+        ("who said level of alliance", "kim-level-of-alliance"),
+        ("who said missile debris", "officials-missile-debris"),
+        ("quote kim", "kim-level-of-alliance"),
+        ("nuclear energy", "nuclear-energy"),
+        ("nuclear enrgy", "nuclear-energy"),  # a typo, corrected as the index corrects it
+        ("troops and other aid", "old-clause"),  # every word asked is in the entry
+        ("1961 clause", "old-clause"),
+    ],
+)
+def test_questions_about_an_entry_still_get_it(rel: Door, text: str, lead: str) -> None:
+    a = rel.answer(text)
+    assert a.kind is not Kind.MISS, text
+    assert a.items[0].entry_id == lead
