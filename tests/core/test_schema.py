@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import loader
+from bot.core.kinds import KINDS
 from bot.core.loader.positions import YamlDoc
 from bot.core.loader.validate import schema_valid
 from tests.conftest import FIXTURES, KNOWLEDGE
@@ -68,7 +69,7 @@ def test_fast_and_thorough_validators_agree(data: st.DataObject) -> None:
     """The compiled validator (fast path) and jsonschema (error messages) accept the same documents."""
     doc = copy.deepcopy(_data(FIXTURES / "mini" / "mini.yaml"))
     for _ in range(data.draw(st.integers(1, 3))):
-        section = data.draw(st.sampled_from(["sources", "people", "quotes", "timeline", "facts", "articles"]))
+        section = data.draw(st.sampled_from([k.section for k in KINDS]))
         entry = data.draw(st.sampled_from(doc[section]))
         field = data.draw(st.sampled_from(sorted(entry)))
         how = data.draw(MUTATIONS)
