@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import logs
+import structlog
+
 from bot.core.engine import Catalog
 from bot.core.kinds import KINDS
 from bot.core.loader import Problem, load, topic_files
 from bot.core.model import Knowledge, Topic
 
-log = logs.get()
+log = structlog.get_logger("factdesk")  # configured once, by bot/logs.py
 
 
 @dataclass(frozen=True, slots=True)
