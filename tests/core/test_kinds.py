@@ -29,7 +29,9 @@ def _mini() -> Topic:
 def test_every_section_of_the_schema_is_a_registered_kind_and_back() -> None:
     entries = {name for name, prop in schema()["properties"].items() if prop.get("items", {}).get("type") == "object"}
     assert {k.section for k in KINDS} == entries
-    assert len({k.name for k in KINDS}) == len({k.plural for k in KINDS}) == len(KINDS)
+    assert (
+        len({k.name for k in KINDS}) == len({k.plural for k in KINDS}) == len({k.section for k in KINDS}) == len(KINDS)
+    )
 
 
 def test_closed_vocabularies_are_the_schemas() -> None:

@@ -81,7 +81,7 @@ def _article(ctx: Builder, a: dict[str, Any], path: Path_) -> Article:
 
 def doc(topic: Topic, a: Article) -> Doc:
     body = " ".join([*(t.text for t in a.translations), *(n.text for n in a.notes)])
-    return Doc("article", a.id, (f"article {a.number}", a.title, *a.aliases), body, a)
+    return Doc(KIND.name, a.id, (f"article {a.number}", a.title, *a.aliases), body, a)
 
 
 def item(topic: Topic, a: Article) -> Item:

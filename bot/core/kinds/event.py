@@ -70,7 +70,7 @@ def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Sour
 
 
 def doc(topic: Topic, e: Event) -> Doc:
-    return Doc("event", e.id, e.aliases, f"{e.what} {e.date.year}", e)
+    return Doc(KIND.name, e.id, e.aliases, f"{e.what} {e.date.year}", e)
 
 
 def item(topic: Topic, e: Event) -> Item:

@@ -45,7 +45,7 @@ def build(ctx: Builder, raw: Raw) -> tuple[Fact, ...]:
 
 
 def doc(topic: Topic, f: Fact) -> Doc:
-    return Doc("fact", f.id, f.aliases, f.text, f)
+    return Doc(KIND.name, f.id, f.aliases, f.text, f)
 
 
 def item(topic: Topic, f: Fact) -> Item:

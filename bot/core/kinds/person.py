@@ -57,7 +57,7 @@ def _person(ctx: Builder, p: dict[str, Any], path: Path_) -> Person:
 
 
 def doc(topic: Topic, p: Person) -> Doc:
-    return Doc("person", p.id, (p.name, *p.aliases), p.role or "", p)
+    return Doc(KIND.name, p.id, (p.name, *p.aliases), p.role or "", p)
 
 
 def item(topic: Topic, p: Person) -> Item:

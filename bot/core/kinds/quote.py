@@ -68,7 +68,7 @@ def speaker(topic: Topic, q: Quote) -> str:
 def doc(topic: Topic, q: Quote) -> Doc:
     who = topic.person_by_id.get(q.speaker)
     names = [who.name, *who.aliases] if who else [q.speaker]
-    return Doc("quote", q.id, (q.text,), " ".join([*names, q.context or ""]), q)
+    return Doc(KIND.name, q.id, (q.text,), " ".join([*names, q.context or ""]), q)
 
 
 def item(topic: Topic, q: Quote) -> Item:
