@@ -25,17 +25,24 @@ def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_errors_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "errors", tmp_path, dirs_exist_ok=True)
+    from tests.core.test_loader import expectation
+
+    at = expectation(tmp_path / "altered_quote.yaml")[0]
     assert main(["check", str(tmp_path / "altered_quote.yaml")]) == 1
     captured = capsys.readouterr()
-    assert "altered_quote.yaml:29:11: error: quote is not word for word" in captured.out
+    assert f"altered_quote.yaml:{at}:11: error: quote is not word for word" in captured.out
     assert "1 error — not loaded" in captured.err
 
 
 def test_check_speaks_github_annotations(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "errors", tmp_path, dirs_exist_ok=True)
+    from tests.core.test_loader import expectation
+
+    at = expectation(tmp_path / "altered_quote.yaml")[0]
     assert main(["check", str(tmp_path / "altered_quote.yaml"), "--format", "github"]) == 1
     (line,) = capsys.readouterr().out.splitlines()
-    assert line.startswith(f"::error file={tmp_path / 'altered_quote.yaml'},line=29,col=11::quote is not word for word")
+    where = f"file={tmp_path / 'altered_quote.yaml'},line={at},col=11"
+    assert line.startswith(f"::error {where}::quote is not word for word")
 
 
 def test_singular_counts_read_right(capsys: pytest.CaptureFixture[str]) -> None:

@@ -182,7 +182,10 @@ def test_start_up_with_broken_knowledge_fails_fast(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
-    assert "altered_quote.yaml:29:11: error: quote is not word for word" in done.stderr
+    from tests.core.test_loader import expectation
+
+    at = expectation(tmp_path / "k" / "altered_quote.yaml")[0]
+    assert f"altered_quote.yaml:{at}:11: error: quote is not word for word" in done.stderr
     assert "not starting" in done.stderr
 
 

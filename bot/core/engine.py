@@ -7,21 +7,24 @@ quote presented as an answer would be worse than no answer.
 from __future__ import annotations
 
 import calendar
-import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from bot.core import relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
+from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
 from bot.core.index import Doc, Hit, SearchIndex, SearchResult
-from bot.core.model import Article, Event, Fact, Knowledge, Person, Quote, Topic
+from bot.core.kinds import KINDS, event, fact, kind_of, person, quote, source
+from bot.core.kinds.article import Article
+from bot.core.kinds.event import Event
+from bot.core.kinds.fact import Fact
+from bot.core.kinds.person import Person
+from bot.core.kinds.quote import Quote
+from bot.core.model import Knowledge, Topic
 from bot.core.query import Query, QueryKind
+from bot.core.text import counted
 from bot.core.wording import marked_all
 
 MIN_COVERAGE = 0.5
@@ -30,28 +33,12 @@ MAX_LATEST = 8
 
 
 def documents(topic: Topic) -> list[Doc]:
-    """What the index sees of each entry: naming words as keys, the rest as body.
+    """What the index sees of each entry, kind by kind in registry order (ties rank by that order).
 
     Evidence is not indexed: it repeats what the entry says in the source's words, and would double the
     index for little gain (a fact's aliases carry the source's own phrasings where they matter).
     """
-    docs: list[Doc] = []
-    for a in topic.articles:
-        keys = "\n".join([f"article {a.number}", a.title, *a.aliases])
-        body = " ".join([*(t.text for t in a.translations), *(n.text for n in a.notes)])
-        docs.append(Doc("article", a.id, keys, body, a))
-    for q in topic.quotes:
-        who = topic.person_by_id.get(q.speaker)
-        names = [who.name, *who.aliases] if who else [q.speaker]
-        docs.append(Doc("quote", q.id, q.text, " ".join([*names, q.context or ""]), q))
-    for e in topic.timeline:
-        body = f"{e.what} {e.date.year}"
-        docs.append(Doc("event", e.id, "\n".join(e.aliases), body, e))
-    for f in topic.facts:
-        docs.append(Doc("fact", f.id, "\n".join(f.aliases), f.text, f))
-    for p in topic.people:
-        docs.append(Doc("person", p.id, "\n".join([p.name, *p.aliases]), p.role or "", p))
-    return docs
+    return [kind.doc(topic, e) for kind in KINDS if kind.doc for e in topic.section(kind)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,81 +55,26 @@ class TopicEngine:
 
     # -- items -----------------------------------------------------------------------------------
     def cite(self, source_id: str) -> Citation:
-        return Citation.of(self.topic.source_by_id[source_id])
+        return source.cite(self.topic, source_id)
 
     def speaker(self, q: Quote) -> str:
-        p = self.topic.person_by_id.get(q.speaker)
-        return p.name if p else q.speaker
+        return quote.speaker(self.topic, q)
 
     def quote_item(self, q: Quote) -> Item:
-        src = self.topic.source_by_id[q.source]
-        when = f"said {q.said.display()}" if q.said else f"reported {src.published.display()}"
-        style = "" if q.kind == "direct" else " (reported speech, not a direct quote)"
-        return Item(
-            kind=ItemKind.QUOTE,
-            text=q.text,
-            heading=f"{self.speaker(q)}{style}",
-            detail=" — ".join(x for x in (q.context, when) if x),
-            date=q.said,
-            verbatim=True,
-            citation=self.cite(q.source),
-            corrections=q.corrections,
-            entry_id=q.id,
-        )
+        return quote.item(self.topic, q)
 
     def event_item(self, e: Event) -> Item:
-        detail = f'The source says "{e.as_written}"; dated from its publication.' if e.as_written else None
-        return Item(
-            kind=ItemKind.EVENT,
-            text=e.what,
-            heading=e.date.display(),
-            detail=detail,
-            date=e.date,
-            citation=self.cite(e.source),
-            corrections=e.corrections,
-            entry_id=e.id,
-        )
+        return event.item(self.topic, e)
 
     def fact_item(self, f: Fact) -> Item:
-        return Item(
-            kind=ItemKind.FACT,
-            text=f.text,
-            detail=f'The source: "{f.evidence}"',
-            citation=self.cite(f.source),
-            corrections=f.corrections,
-            entry_id=f.id,
-        )
+        return fact.item(self.topic, f)
 
     def person_item(self, p: Person) -> Item:
-        return Item(
-            kind=ItemKind.PERSON,
-            text=p.role or p.kind,
-            heading=p.name,
-            citation=self.cite(p.source),
-            corrections=p.corrections,
-            entry_id=p.id,
-        )
+        return person.item(self.topic, p)
 
     def item(self, ref: object) -> Item:
-        if isinstance(ref, Quote):
-            return self.quote_item(ref)
-        if isinstance(ref, Event):
-            return self.event_item(ref)
-        if isinstance(ref, Fact):
-            return self.fact_item(ref)
-        if isinstance(ref, Person):
-            return self.person_item(ref)
-        if isinstance(ref, Article):
-            first = ref.translations[0]
-            return Item(
-                kind=ItemKind.TRANSLATION,
-                text=first.text,
-                heading=f"Article {ref.number}: {ref.title}",
-                verbatim=True,
-                citation=self.cite(first.source),
-                entry_id=ref.id,
-            )
-        raise TypeError(f"cannot render {type(ref).__name__}")
+        """Any entry as an answer item, by its kind (TypeError for what is no entry)."""
+        return kind_of(ref).item(self.topic, ref)
 
     # -- answers ---------------------------------------------------------------------------------
     def answer(self, q: Query) -> Answer:
@@ -182,8 +114,9 @@ class TopicEngine:
         items = [Item(kind=ItemKind.EXAMPLE, text=f"{c} {ex}") for ex in examples]
         counts = self.topic.counts()
         intro = (
-            f"{self.topic.summary}\n\nI answer from {counts['sources']} curated sources: treaty articles, "
-            f"{counts['quotes']} quotes, {counts['events']} dated events and {counts['facts']} facts, "
+            f"{self.topic.summary}\n\nI answer from {counted(counts['sources'], 'curated source', 'curated sources')}: "
+            f"treaty articles, {quote.KIND.count(counts['quotes'])}, "
+            f"{counted(counts['events'], 'dated event', 'dated events')} and {fact.KIND.count(counts['facts'])}, "
             "each with its citation. Try:"
         )
         return self._answer(q, Kind.HELP, f"{c}: {self.topic.title}", items, intro=intro, shareable=False)
@@ -266,13 +199,7 @@ class TopicEngine:
         return self._answer(q, Kind.TIMELINE, title, map(self.event_item, events))
 
     def sources(self, q: Query) -> Answer:
-        items = []
-        for s in self.topic.sources:
-            detail = f"By {s.byline}" if s.byline else None
-            items.append(
-                Item(kind=ItemKind.SOURCE, text=s.headline, heading=s.credit, detail=detail,
-                     date=s.published, citation=Citation.of(s), entry_id=s.id)
-            )  # fmt: skip
+        items = map(self.item, self.topic.sources)
         return self._answer(q, Kind.SOURCES, f"Sources of {self.topic.command}", items)
 
     def latest(self, q: Query) -> Answer:
@@ -390,7 +317,7 @@ class TopicEngine:
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
         kept = [h for h in hits if h.score >= hits[0].score / 3]
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
-        title = top.what if isinstance(top, Event) else (top.text if isinstance(top, Fact) else "Quotes")
+        title = kind_of(top).title(top)
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
 
     def _suggest(self, found: SearchResult) -> list[str]:
@@ -404,33 +331,20 @@ def _name(hit: Hit) -> str:
     return hit.entry.label or hit.entry.entry_id.replace("-", " ")
 
 
-@cache
-def _index_code() -> str:
-    here = Path(__file__).parent
-    return hashlib.sha256(b"".join((here / n).read_bytes() for n in ("index.py", "engine.py", "text.py"))).hexdigest()
-
-
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:
-    """Build a topic's index, or reuse the one built for the same content and the same index code."""
+    """Build a topic's index, or reuse the one built for the same content by the same code."""
     if cache_dir is None or not topic.digest:
         return TopicEngine.build(topic, version)
-    entry = cache_dir / f"{hashlib.sha256((topic.digest + _index_code()).encode()).hexdigest()}.index.pickle"
-    try:
-        with entry.open("rb") as f:
-            index = pickle.load(f)
-        if isinstance(index, SearchIndex):
+    cache = DiskCache(cache_dir)
+    entry = cache.path(topic.digest.encode(), suffix=".index.pickle")
+    index = cache.get(entry)
+    if isinstance(index, SearchIndex):
+        try:
             return TopicEngine(topic, index.rebind(documents(topic)), version)
-    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
-        pass
+        except ValueError:
+            pass
     engine = TopicEngine.build(topic, version)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(engine.index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, entry)
-    except OSError:
-        pass
+    cache.put(entry, engine.index)
     return engine
 
 

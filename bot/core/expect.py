@@ -23,7 +23,7 @@ import yaml
 
 from bot.core.answer import Answer, Kind
 from bot.core.engine import Catalog
-from bot.core.loader import Problem
+from bot.core.loader import Problem, Severity
 from bot.core.model import Knowledge
 from bot.core.query import parse
 from bot.core.text import fold
@@ -70,7 +70,7 @@ def read(path: Path) -> tuple[list[Expectation], list[Problem]]:
     name = str(path)
 
     def problem(line: int, message: str) -> Problem:
-        return Problem(name, line, 1, "error", message)
+        return Problem(name, line, 1, Severity.ERROR, message)
 
     try:
         with path.open("rb") as f:
@@ -143,7 +143,7 @@ def verdicts(catalog: Catalog, expectations: Iterable[Expectation], command: str
     """Ask each question of one topic and report every expectation the answer breaks."""
     topic = catalog.knowledge.topic_for(command)
     if topic is None:
-        return [Problem(file, 1, 1, "error", f"no topic answers {command}")]
+        return [Problem(file, 1, 1, Severity.ERROR, f"no topic answers {command}")]
     problems = []
     for e in expectations:
         answer = catalog.answer(topic, parse(e.ask))
@@ -156,7 +156,7 @@ def verdicts(catalog: Catalog, expectations: Iterable[Expectation], command: str
         missing = [c for c in e.cites if c not in cited(answer)]
         if missing:
             broken.append(f"does not cite {', '.join(missing)}")
-        problems += [Problem(file, e.line, 1, "error", f"the answer to {e.ask!r} {b}") for b in broken]
+        problems += [Problem(file, e.line, 1, Severity.ERROR, f"the answer to {e.ask!r} {b}") for b in broken]
     return problems
 
 

@@ -80,7 +80,7 @@ class Doc:
 
     kind: str
     entry_id: str
-    keys: str  # aliases, names, titles: words that name the entry
+    keys: tuple[str, ...]  # aliases, names, titles: words that name the entry; the first is its label
     body: str  # everything else it says
     ref: object = field(compare=False)
 
@@ -96,7 +96,7 @@ class Entry:
 
 
 def _entry(doc: Doc) -> Entry:
-    return Entry(doc.kind, doc.entry_id, doc.keys.split("\n", 1)[0], doc.ref)
+    return Entry(doc.kind, doc.entry_id, doc.keys[0] if doc.keys else "", doc.ref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +136,12 @@ class SearchIndex:
 
         for d, doc in enumerate(docs):
             entries.append(_entry(doc))
-            key_ids = term_ids(doc.keys)
+            key_ids = term_ids(" ".join(doc.keys))
             for tid in key_ids | term_ids(doc.body):
                 postings[tid].append(d)
             for tid in key_ids:
                 key_postings.setdefault(tid, []).append(d)
-            for key in doc.keys.split("\n"):
+            for key in doc.keys:
                 p = phrase(key)
                 if p:
                     self.phrases.setdefault(p, []).append(d)

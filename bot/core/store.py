@@ -15,13 +15,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import logs
+import structlog
+
 from bot.core import expect
 from bot.core.engine import Catalog
+from bot.core.kinds import KINDS
 from bot.core.loader import Problem, load, topic_files
 from bot.core.model import Knowledge, Topic
 
-log = logs.get()
+log = structlog.get_logger("factdesk")  # configured once, by bot/logs.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,30 +37,22 @@ class Change:
         return not (self.added or self.changed or self.removed)
 
     def summary(self) -> str:
-        """ "+2 quotes, ~1 event, -1 fact", the way an editor would say it."""
+        """ "+2 quotes, ~1 event, -1 person", the way an editor would say it."""
+        name = {k.plural: k for k in KINDS}
 
         def part(sign: str, counts: dict[str, int]) -> list[str]:
-            return [f"{sign}{n} {kind if n != 1 else kind.rstrip('s')}" for kind, n in sorted(counts.items())]
+            return [sign + name[plural].count(n) for plural, n in sorted(counts.items())]
 
         parts = part("+", self.added) + part("~", self.changed) + part("-", self.removed)
         return ", ".join(parts) or "no entry changed"
 
 
 def _entries(topic: Topic) -> dict[tuple[str, str], object]:
-    out: dict[tuple[str, str], object] = {}
-    for kind, items in (
-        ("sources", topic.sources), ("people", topic.people), ("quotes", topic.quotes),
-        ("events", topic.timeline), ("facts", topic.facts),
-    ):  # fmt: skip
-        for item in items:
-            out[(kind, item.id)] = item
-    for a in topic.articles:
-        out[("articles", a.id)] = a
-    return out
+    return {(kind.plural, e.id): e for kind in KINDS for e in topic.section(kind)}
 
 
 def diff(old: Knowledge | None, new: Knowledge) -> Change:
-    """What a reload changed, counted by kind of entry."""
+    """What a reload changed, counted by kind of entry (named by its plural, as counts are)."""
     before: dict[tuple[str, str, str], object] = {}
     if old:
         for t in old.topics:

@@ -61,3 +61,8 @@ def clip(text: str, limit: int, ellipsis: str = "…") -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:") + ellipsis
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """ "1 person", "2 people", "0 quotes": the one place a count becomes English."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -20,7 +20,10 @@ VOCAB = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta"]
 
 def build(entries: Sequence[tuple[str, str]], *, kinds: Sequence[str] = ("fact",)) -> SearchIndex:
     """An index of (keys, body) pairs, ids e0, e1, ... in order; kinds cycle through `kinds`."""
-    return SearchIndex(Doc(kinds[i % len(kinds)], f"e{i}", keys, body, None) for i, (keys, body) in enumerate(entries))
+    return SearchIndex(
+        Doc(kinds[i % len(kinds)], f"e{i}", tuple(keys.split("\n")), body, None)
+        for i, (keys, body) in enumerate(entries)
+    )
 
 
 @contextmanager

@@ -14,6 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import loader
+from bot.core.kinds import KINDS
+from bot.core.loader.positions import YamlDoc
+from bot.core.loader.validate import schema_valid
 from tests.conftest import FIXTURES, KNOWLEDGE
 from tests.core.test_loader import ERROR_FIXTURES, expectation
 
@@ -21,7 +24,7 @@ from tests.core.test_loader import ERROR_FIXTURES, expectation
 def _data(path: Path) -> Any:
     node = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
     assert node is not None
-    return loader._Doc(str(path)).to_data(node)
+    return YamlDoc(str(path)).to_data(node)
 
 
 def test_editor_copy_is_the_schema_the_checker_uses() -> None:
@@ -38,7 +41,7 @@ def test_knowledge_files_point_editors_at_the_schema() -> None:
 def test_valid_files_pass_both(path: Path) -> None:
     data = _data(path)
     assert jsonschema.validators.validator_for(loader.schema())(loader.schema()).is_valid(data)
-    assert loader._schema_valid(data)
+    assert schema_valid(data)
     assert load_ok(path)
 
 
@@ -66,7 +69,7 @@ def test_fast_and_thorough_validators_agree(data: st.DataObject) -> None:
     """The compiled validator (fast path) and jsonschema (error messages) accept the same documents."""
     doc = copy.deepcopy(_data(FIXTURES / "mini" / "mini.yaml"))
     for _ in range(data.draw(st.integers(1, 3))):
-        section = data.draw(st.sampled_from(["sources", "people", "quotes", "timeline", "facts", "articles"]))
+        section = data.draw(st.sampled_from([k.section for k in KINDS]))
         entry = data.draw(st.sampled_from(doc[section]))
         field = data.draw(st.sampled_from(sorted(entry)))
         how = data.draw(MUTATIONS)
@@ -81,4 +84,4 @@ def test_fast_and_thorough_validators_agree(data: st.DataObject) -> None:
         else:
             entry[field] = [entry[field]]
     thorough = jsonschema.validators.validator_for(loader.schema())(loader.schema()).is_valid(doc)
-    assert loader._schema_valid(doc) is thorough
+    assert schema_valid(doc) is thorough

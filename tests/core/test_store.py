@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.loader import load
 from bot.core.query import parse
 from bot.core.store import KnowledgeStore, Outcome, diff
 from tests.conftest import FIXTURES
@@ -52,6 +53,19 @@ def test_change_summary_counts_by_kind(tmp_path: Path) -> None:
     outcome = store.reload()
     assert outcome.ok and outcome.change is not None
     assert outcome.change.summary() == "+1 fact, ~1 event"
+
+
+def test_change_summary_says_people_in_english(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    old = load(folder).knowledge
+    text = (folder / "mini.yaml").read_text()
+    person = "  - id: john-doe\n    name: John Doe\n    source: gazette\n"
+    (folder / "mini.yaml").write_text(text.replace("people:\n", "people:\n" + person))
+    new = load(folder).knowledge
+    assert old is not None and new is not None
+    assert diff(old, new).summary() == "+1 person"
+    assert diff(new, old).summary() == "-1 person"
+    assert diff(None, new).summary() == "+1 article, +2 events, +1 fact, +2 people, +1 quote, +1 source"
 
 
 def test_first_load_is_all_added(tmp_path: Path) -> None:

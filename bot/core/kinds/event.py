@@ -1,0 +1,101 @@
+"""Dated events: the timeline, each date at the precision its source gives, in date order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.core.answer import Item, ItemKind
+from bot.core.dates import PartialDate
+from bot.core.index import Doc
+from bot.core.kinds import source
+from bot.core.kinds.base import EntryKind, Raw
+from bot.core.kinds.source import cite
+from bot.core.model import Correction, Source, Topic
+from bot.core.text import fold
+
+if TYPE_CHECKING:
+    from bot.core.loader.build import Builder
+    from bot.core.loader.positions import Path_
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    date: PartialDate
+    what: str
+    source: str
+    evidence: str
+    as_written: str | None = None
+    aliases: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+
+def build(ctx: Builder, raw: Raw) -> tuple[Event, ...]:
+    """Events in date order; one whose date is wrong is reported and left out."""
+    sources = {s.id: s for s in ctx.section(source.KIND)}
+    events = (_event(ctx, e, ("timeline", i), sources) for i, e in enumerate(raw))
+    return tuple(sorted((e for e in events if e), key=lambda e: e.date.sort_key))
+
+
+def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Source]) -> Event | None:
+    ctx.claim_id(e["id"], (*path, "id"))
+    ctx.verbatim(e["source"], e["evidence"], (*path, "evidence"), "evidence")
+    if "as_written" in e and fold(e["as_written"]) not in fold(e["evidence"]):
+        ctx.error(
+            (*path, "as_written"),
+            f"as_written {e['as_written']!r} does not appear in this event's evidence; "
+            "quote the article's own words for the date",
+        )
+    date = ctx.date(e["date"], (*path, "date"))
+    src = sources.get(e["source"])
+    if date and src and date.sort_key > src.published.sort_key:
+        ctx.error(
+            (*path, "date"),
+            f"event dated {date.iso()} is after its source {src.id!r} was published "
+            f"({src.published.iso()}); a source cannot report what had not happened",
+        )
+    if date is None:
+        return None
+    return Event(
+        id=e["id"],
+        date=date,
+        what=e["what"],
+        source=e["source"],
+        evidence=e["evidence"],
+        as_written=e.get("as_written"),
+        aliases=ctx.claim_aliases(e["id"], e.get("aliases", []), (*path, "aliases")),
+        corrections=ctx.corrections(e.get("corrections"), (*path, "corrections")),
+    )
+
+
+def doc(topic: Topic, e: Event) -> Doc:
+    return Doc(KIND.name, e.id, e.aliases, f"{e.what} {e.date.year}", e)
+
+
+def item(topic: Topic, e: Event) -> Item:
+    detail = f'The source says "{e.as_written}"; dated from its publication.' if e.as_written else None
+    return Item(
+        kind=ItemKind.EVENT,
+        text=e.what,
+        heading=e.date.display(),
+        detail=detail,
+        date=e.date,
+        citation=cite(topic, e.source),
+        corrections=e.corrections,
+        entry_id=e.id,
+    )
+
+
+KIND = EntryKind(
+    name="event",
+    section="timeline",
+    singular="event",
+    plural="events",
+    model=Event,
+    order=40,
+    build=build,
+    item=item,
+    title=lambda e: e.what,
+    doc=doc,
+)

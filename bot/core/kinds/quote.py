@@ -1,0 +1,102 @@
+"""Quotes: what a person said, word for word as the source printed it (or reported it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.core.answer import Item, ItemKind
+from bot.core.dates import PartialDate
+from bot.core.index import Doc
+from bot.core.kinds import person
+from bot.core.kinds.base import EntryKind, Raw
+from bot.core.kinds.source import cite
+from bot.core.model import Correction, Topic
+
+if TYPE_CHECKING:
+    from bot.core.loader.build import Builder
+    from bot.core.loader.positions import Path_
+
+#: direct: the speaker's own words in quotation marks; reported: the outlet's account of them (as schema.json).
+QuoteKind = Literal["direct", "reported"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    speaker: str
+    text: str
+    source: str
+    kind: QuoteKind = "direct"
+    context: str | None = None
+    said: PartialDate | None = None
+    said_evidence: str | None = None
+    corrections: tuple[Correction, ...] = ()
+
+
+def build(ctx: Builder, raw: Raw) -> tuple[Quote, ...]:
+    person_ids = {p.id for p in ctx.section(person.KIND)}
+    return tuple(_quote(ctx, q, ("quotes", i), person_ids) for i, q in enumerate(raw))
+
+
+def _quote(ctx: Builder, q: dict[str, Any], path: Path_, person_ids: set[str]) -> Quote:
+    ctx.claim_id(q["id"], (*path, "id"))
+    if q["speaker"] not in person_ids:
+        ctx.error((*path, "speaker"), f"speaker {q['speaker']!r} is not in `people`; add them there first")
+    ctx.verbatim(q["source"], q["text"], (*path, "text"), "quote")
+    if "said_evidence" in q:
+        ctx.verbatim(q["source"], q["said_evidence"], (*path, "said_evidence"), "said_evidence")
+    said = ctx.date(q["said"], (*path, "said")) if "said" in q else None
+    return Quote(
+        id=q["id"],
+        speaker=q["speaker"],
+        text=q["text"],
+        source=q["source"],
+        kind=q.get("kind", "direct"),
+        context=q.get("context"),
+        said=said,
+        said_evidence=q.get("said_evidence"),
+        corrections=ctx.corrections(q.get("corrections"), (*path, "corrections")),
+    )
+
+
+def speaker(topic: Topic, q: Quote) -> str:
+    p = topic.person_by_id.get(q.speaker)
+    return p.name if p else q.speaker
+
+
+def doc(topic: Topic, q: Quote) -> Doc:
+    who = topic.person_by_id.get(q.speaker)
+    names = [who.name, *who.aliases] if who else [q.speaker]
+    return Doc(KIND.name, q.id, (q.text,), " ".join([*names, q.context or ""]), q)
+
+
+def item(topic: Topic, q: Quote) -> Item:
+    src = topic.source_by_id[q.source]
+    when = f"said {q.said.display()}" if q.said else f"reported {src.published.display()}"
+    style = "" if q.kind == "direct" else " (reported speech, not a direct quote)"
+    return Item(
+        kind=ItemKind.QUOTE,
+        text=q.text,
+        heading=f"{speaker(topic, q)}{style}",
+        detail=" — ".join(x for x in (q.context, when) if x),
+        date=q.said,
+        verbatim=True,
+        citation=cite(topic, q.source),
+        corrections=q.corrections,
+        entry_id=q.id,
+    )
+
+
+KIND = EntryKind(
+    name="quote",
+    section="quotes",
+    singular="quote",
+    plural="quotes",
+    model=Quote,
+    order=30,
+    build=build,
+    item=item,
+    title=lambda q: "Quotes",
+    doc=doc,
+)

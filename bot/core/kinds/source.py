@@ -1,0 +1,78 @@
+"""Sources: the archived articles every other entry is checked against and cited from.
+
+`Source` itself lives in `bot.core.model`: citations (`bot.core.answer`) and topics refer to it, and every
+other kind's module cites through `cite` here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.core.answer import Citation, Item, ItemKind
+from bot.core.dates import PartialDate
+from bot.core.kinds.base import EntryKind, Raw
+from bot.core.model import Mirror, Source, Topic
+from bot.core.verify import SourceText
+
+if TYPE_CHECKING:
+    from bot.core.loader.build import Builder
+    from bot.core.loader.positions import Path_
+
+
+def cite(topic: Topic, source_id: str) -> Citation:
+    return Citation.of(topic.source_by_id[source_id])
+
+
+def build(ctx: Builder, raw: Raw) -> tuple[Source, ...]:
+    return tuple(_source(ctx, s, ("sources", i)) for i, s in enumerate(raw))
+
+
+def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
+    sid = s["id"]
+    ctx.claim_id(sid, (*path, "id"))
+    archive = ctx.base / s["archive"]
+    if archive.is_file():
+        ctx.texts[sid] = SourceText(archive.read_text("utf-8"))
+    else:
+        ctx.texts[sid] = None
+        ctx.error((*path, "archive"), f"archived text {s['archive']!r} not found next to this file")
+    published = ctx.date(s["published"], (*path, "published")) or PartialDate(1)
+    if "published_evidence" in s:
+        ctx.verbatim(sid, s["published_evidence"], (*path, "published_evidence"), "published_evidence")
+    if "link" not in s:
+        ctx.warning(
+            (*path, "id"),
+            f"source {sid!r} has no link: it is shown without one (right when none is known; never invent one)",
+        )
+    return Source(
+        id=sid,
+        outlet=s["outlet"],
+        headline=s["headline"],
+        published=published,
+        archive=s["archive"],
+        republished_by=s.get("republished_by"),
+        byline=s.get("byline"),
+        dateline=s.get("dateline"),
+        link=s.get("link"),
+        also_at=tuple(Mirror(m["outlet"], m["link"], m.get("note")) for m in s.get("also_at", [])),
+        archived_from=s.get("archived_from"),
+    )
+
+
+def item(topic: Topic, s: Source) -> Item:
+    detail = f"By {s.byline}" if s.byline else None
+    return Item(kind=ItemKind.SOURCE, text=s.headline, heading=s.credit, detail=detail, date=s.published,
+                citation=Citation.of(s), entry_id=s.id)  # fmt: skip
+
+
+KIND = EntryKind(
+    name="source",
+    section="sources",
+    singular="source",
+    plural="sources",
+    model=Source,
+    order=10,
+    build=build,
+    item=item,
+    title=lambda s: s.headline,
+)
