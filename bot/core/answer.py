@@ -76,7 +76,7 @@ class Item:
 
     kind: ItemKind
     text: str
-    citation: Citation | None = None
+    citations: tuple[Citation, ...] = ()  # every source that attests it, in the knowledge's order
     heading: str | None = None
     detail: str | None = None
     date: PartialDate | None = None

@@ -154,13 +154,13 @@ class TopicEngine:
                 text=t.text,
                 heading=f"Translation by {self.topic.source_by_id[t.source].outlet}",
                 verbatim=True,
-                citation=self.cite(t.source),
+                citations=(self.cite(t.source),),
                 corrections=t.corrections,
                 entry_id=art.id,
             )
             for t in art.translations
         ]
-        items += [Item(kind=ItemKind.NOTE, text=n_.text, citation=self.cite(n_.source)) for n_ in art.notes]
+        items += [Item(kind=ItemKind.NOTE, text=n_.text, citations=(self.cite(n_.source),)) for n_ in art.notes]
         multiple = len(art.translations) > 1
         intro = (
             f"{len(art.translations)} translations of the same clause, each quoted word for word from its outlet."
@@ -254,7 +254,7 @@ class TopicEngine:
                 text=t.text,
                 heading=f"Wording by {self.topic.source_by_id[t.source].outlet}",
                 verbatim=True,
-                citation=self.cite(t.source),
+                citations=(self.cite(t.source),),
                 corrections=t.corrections,
                 entry_id=art.id,
                 marks=m,

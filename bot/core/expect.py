@@ -130,13 +130,12 @@ def answer_text(answer: Answer) -> str:
     for item in answer.items:
         parts += [item.heading or "", item.text, item.detail or ""]
         parts += [f"{c.wrong} {c.right}" for c in item.corrections]
-        if item.citation:
-            parts += [item.citation.credit, item.citation.headline]
+        parts += [f"{c.credit} {c.headline}" for c in item.citations]
     return fold("\n".join(parts))
 
 
 def cited(answer: Answer) -> set[str]:
-    return {item.citation.source_id for item in answer.items if item.citation}
+    return {c.source_id for item in answer.items for c in item.citations}
 
 
 def verdicts(catalog: Catalog, expectations: Iterable[Expectation], command: str, file: str) -> list[Problem]:

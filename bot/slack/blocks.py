@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -101,11 +102,59 @@ def _context(*texts: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(t, SECTION_CHARS)) for t in texts[:CONTEXT_ELEMENTS]])
 
 
-def _item_blocks(item: Item) -> list[Block]:
+class Refs:
+    """Each source of an answer cited once: numbered in order of first use, listed once at the end.
+
+    An answer drawn from one source names it once, with no numbers; with several, each item says which
+    ("Reuters [1] · Yonhap [2]") and the full lines (outlet, date, headline, link) follow the answer.
+    """
+
+    def __init__(self, items: list[Item]) -> None:
+        self.numbers: dict[str, int] = {}
+        self.citations: list[Citation] = []
+        for item in items:
+            for c in item.citations:
+                if c.source_id not in self.numbers:
+                    self.numbers[c.source_id] = len(self.citations) + 1
+                    self.citations.append(c)
+        self.used: set[str] = set()
+
+    @property
+    def several(self) -> bool:
+        return len(self.citations) > 1
+
+    def short(self, item: Item) -> str | None:
+        """ "Reuters [1] · Yonhap [2]": which of the listed sources attest this item."""
+        self.used.update(c.source_id for c in item.citations)
+        if not self.several or not item.citations:
+            return None
+        return " · ".join(f"{escape_mrkdwn(c.credit)} [{self.numbers[c.source_id]}]" for c in item.citations)
+
+    def numbered(self, item: Item) -> Item:
+        """The item with its source numbers after its heading ("Wording by Reuters [1]"), for side-by-side."""
+        self.used.update(c.source_id for c in item.citations)
+        if not self.several or not item.citations:
+            return item
+        numbers = ", ".join(str(self.numbers[c.source_id]) for c in item.citations)
+        return replace(item, heading=f"{item.heading or ''} [{numbers}]".strip())
+
+    def footer_blocks(self) -> int:
+        return -(-len(self.citations) // CONTEXT_ELEMENTS)
+
+    def footer(self) -> list[Block]:
+        """The sources actually cited by what was shown, each once."""
+        shown = [c for c in self.citations if c.source_id in self.used]
+        if not shown:
+            return []
+        if not self.several:
+            return [_context(f"Source: {citation_text(shown[0])}")]
+        lines = [f"[{self.numbers[c.source_id]}] {citation_text(c)}" for c in shown]
+        return [_context(*lines[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(lines), CONTEXT_ELEMENTS)]
+
+
+def _item_blocks(item: Item, refs: Refs) -> list[Block]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_item_text(item, SECTION_CHARS)))]
-    notes = []
-    if item.citation:
-        notes.append(citation_text(item.citation))
+    notes = [short] if (short := refs.short(item)) else []
     notes += [correction_text(c) for c in item.corrections]
     if notes:
         blocks.append(_context(*notes))
@@ -116,12 +165,9 @@ def correction_text(c: Correction) -> str:
     return f":warning: Corrected {c.date.display()}: {esc(c.wrong, 900)} → {esc(c.right, 900)}"
 
 
-def _side_by_side(items: list[Item]) -> list[Block]:
-    fields = []
-    for item in items[:MAX_FIELDS]:
-        fields.append(MarkdownTextObject(text=_item_text(item, FIELD_CHARS)))
-    cites = [f"*{escape_mrkdwn(i.heading or '')}:* {citation_text(i.citation)}" for i in items if i.citation]
-    cites += [f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items for c in i.corrections]
+def _side_by_side(items: list[Item], refs: Refs) -> list[Block]:
+    fields = [MarkdownTextObject(text=_item_text(refs.numbered(item), FIELD_CHARS)) for item in items[:MAX_FIELDS]]
+    cites = [f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items for c in i.corrections]
     blocks: list[Block] = [SectionBlock(fields=fields)]
     if cites:
         blocks.append(_context(*cites))
@@ -159,10 +205,11 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
         tail.append(ActionsBlock(elements=[button]))
 
     items = list(answer.items)
+    refs = Refs(items)
     if answer.side_by_side:
         paired = [i for i in items if i.kind == "translation"]
         items = [i for i in items if i.kind != "translation"]
-        blocks += _side_by_side(paired)
+        blocks += _side_by_side(paired, refs)
     if answer.kind is Kind.HELP:
         examples = "\n".join(f"• `{esc(i.text, 300)}`" for i in items)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(examples, SECTION_CHARS))))
@@ -173,9 +220,9 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(lines, SECTION_CHARS))))
         items = [i for i in items if i.kind is not ItemKind.STATUS]
 
-    budget = MAX_BLOCKS - len(blocks) - len(tail) - 1  # one kept for "… and N more"
+    budget = MAX_BLOCKS - len(blocks) - len(tail) - refs.footer_blocks() - 1  # one kept for "… and N more"
     for n, item in enumerate(items):
-        chunk = _item_blocks(item)
+        chunk = _item_blocks(item, refs)
         if len(chunk) + (1 if n else 0) > budget:
             more = len(items) - n
             blocks.append(
@@ -187,6 +234,7 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
             budget -= 1
         blocks += chunk
         budget -= len(chunk)
+    blocks += refs.footer()
     blocks += tail
     return [b.to_dict() for b in blocks]
 

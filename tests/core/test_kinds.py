@@ -62,7 +62,7 @@ def test_every_indexed_entry_names_itself_and_renders_as_its_kind() -> None:
     for doc in docs:
         assert isinstance(doc.keys, tuple)
         item = engine.item(doc.ref)
-        assert item.entry_id == doc.entry_id and item.citation is not None
+        assert item.entry_id == doc.entry_id and item.citations
     with pytest.raises(TypeError):
         engine.item(object())
 

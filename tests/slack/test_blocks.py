@@ -60,12 +60,21 @@ def test_article_translations_are_side_by_side_and_attributed(pact: Door) -> Non
     msg = bk.render_message(pact.answer("article4"))
     (fields_block,) = [b for b in msg["blocks"] if b["type"] == "section" and "fields" in b]
     fields = [f["text"] for f in fields_block["fields"]]
-    assert fields[0].startswith("*Translation by Reuters*") and "put in a state of war" in fields[0]
-    assert fields[1].startswith("*Translation by Yonhap*") and "placed under a state of war" in fields[1]
-    cites = json.dumps(msg["blocks"][msg["blocks"].index(fields_block) + 1], ensure_ascii=False)
-    assert "Reuters via Honolulu Star-Advertiser · Thu 20 June 2024" in cites
-    assert "Yonhap via The Korea Herald · Thu 20 June 2024, 11:01 (UTC+09:00)" in cites
-    assert "(no link known)" in cites
+    assert fields[0].startswith("*Translation by Reuters [1]*") and "put in a state of war" in fields[0]
+    assert fields[1].startswith("*Translation by Yonhap [2]*") and "placed under a state of war" in fields[1]
+    cites = [t for t in texts(msg["blocks"]) if t.startswith("[")]
+    assert cites[0].startswith("[1] Reuters via Honolulu Star-Advertiser · Thu 20 June 2024")
+    assert cites[1].startswith("[2] Yonhap via The Korea Herald · Thu 20 June 2024, 11:01 (UTC+09:00)")
+    assert all("(no link known)" in c for c in cites)
+
+
+@pytest.mark.parametrize("text", ["timeline", "article4", "quote kim", "sources", "latest"])
+def test_each_source_is_cited_once_per_answer(pact: Door, text: str) -> None:
+    msg = bk.render_message(pact.answer(text))
+    shown = list(texts(msg["blocks"]))
+    for headline in ("New North Korea-Russia pact calls", "N. Korea, Russia agree to offer"):
+        lines = [t for t in shown if headline in t and "·" in t]
+        assert len(lines) <= 1, (text, lines)
 
 
 def test_share_button_carries_the_question(pact: Door) -> None:

@@ -92,7 +92,7 @@ def item(topic: Topic, a: Article) -> Item:
         text=first.text,
         heading=title(a),
         verbatim=True,
-        citation=cite(topic, first.source),
+        citations=(cite(topic, first.source),),
         entry_id=a.id,
     )
 

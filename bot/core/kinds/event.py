@@ -81,7 +81,7 @@ def item(topic: Topic, e: Event) -> Item:
         heading=e.date.display(),
         detail=detail,
         date=e.date,
-        citation=cite(topic, e.source),
+        citations=(cite(topic, e.source),),
         corrections=e.corrections,
         entry_id=e.id,
     )

@@ -53,7 +53,7 @@ def item(topic: Topic, f: Fact) -> Item:
         kind=ItemKind.FACT,
         text=f.text,
         detail=f'The source: "{f.evidence}"',
-        citation=cite(topic, f.source),
+        citations=(cite(topic, f.source),),
         corrections=f.corrections,
         entry_id=f.id,
     )

@@ -65,7 +65,7 @@ def item(topic: Topic, p: Person) -> Item:
         kind=ItemKind.PERSON,
         text=p.role or p.kind,
         heading=p.name,
-        citation=cite(topic, p.source),
+        citations=(cite(topic, p.source),),
         corrections=p.corrections,
         entry_id=p.id,
     )

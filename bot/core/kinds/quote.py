@@ -82,7 +82,7 @@ def item(topic: Topic, q: Quote) -> Item:
         detail=" — ".join(x for x in (q.context, when) if x),
         date=q.said,
         verbatim=True,
-        citation=cite(topic, q.source),
+        citations=(cite(topic, q.source),),
         corrections=q.corrections,
         entry_id=q.id,
     )

@@ -62,7 +62,7 @@ def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
 def item(topic: Topic, s: Source) -> Item:
     detail = f"By {s.byline}" if s.byline else None
     return Item(kind=ItemKind.SOURCE, text=s.headline, heading=s.credit, detail=detail, date=s.published,
-                citation=Citation.of(s), entry_id=s.id)  # fmt: skip
+                citations=(Citation.of(s),), entry_id=s.id)  # fmt: skip
 
 
 KIND = EntryKind(
