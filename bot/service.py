@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,11 +18,11 @@ from bot.core.answer import Answer, Item, Kind
 from bot.core.cache import LRU
 from bot.core.query import QueryKind, parse
 from bot.core.store import KnowledgeStore, Outcome
-from bot.core.text import fold
 from bot.metrics import Metrics
+from bot.misses import Misses
+from bot.state import MemoryState
 
 log = logs.get()
-MAX_MISSES_KEPT = 5000
 MAX_ANSWERS_KEPT = 4096
 
 Notify = Callable[[str], Awaitable[None]]
@@ -36,6 +35,7 @@ class Asker:
     user: str = ""
     channel: str = ""
     groups: frozenset[str] = frozenset()
+    workspace: str = ""  # the Slack team id; "" with one workspace
 
 
 def notice(title: str, text: str, command: str = "") -> Answer:
@@ -57,7 +57,7 @@ class Service:
         self.maintainer_group = maintainer_group
         self.metrics = metrics or Metrics()
         self.debug = debug
-        self.misses: Counter[str] = Counter()
+        self.misses = Misses(MemoryState())  # the server swaps in one backed by its shared state
         self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT)
         self._background: set[asyncio.Task[Outcome]] = set()
         self.notify: Notify | None = None  # set by an adapter that can reach the maintainers' channel
@@ -91,7 +91,7 @@ class Service:
         took = time.perf_counter() - t0
         self.metrics.answered(answer.kind.value, took)
         if answer.kind is Kind.MISS:
-            self._count_miss(text)
+            self._count_miss(text, asker.workspace)
         extra = {"text": text} if self.debug else {}
         log.info(
             "command_answered",
@@ -123,17 +123,19 @@ class Service:
                     f"`{kind.value}` is a maintainers' command. Ask `{engine.topic.command} help` for what I know.",
                     engine.topic.command,
                 )
-            return self.status(engine.topic.command) if kind is QueryKind.STATUS else self.request_reload()
+            return (
+                self.status(engine.topic.command, asker.workspace)
+                if kind is QueryKind.STATUS
+                else self.request_reload()
+            )
         # pure in (knowledge version, topic, text), so kept
         return self._answers.put(key, replace(engine.answer(text), version=catalog.knowledge.version))
 
-    def _count_miss(self, text: str) -> None:
-        key = " ".join(fold(text).split())[:200]
-        if key and (key in self.misses or len(self.misses) < MAX_MISSES_KEPT):
-            self.misses[key] += 1
+    def _count_miss(self, text: str, workspace: str = "") -> None:
+        self.misses.count(text, workspace)  # in memory, O(1); flushed to the shared state by the server
 
     # -- maintainers -----------------------------------------------------------------------------
-    def status(self, command: str = "") -> Answer:
+    def status(self, command: str = "", workspace: str = "") -> Answer:
         catalog = self.store.catalog
         lines = [f"*State:* {self.store.state}"]
         if catalog:
@@ -147,7 +149,7 @@ class Service:
         if self.store.pending:
             lines.append("*Pending errors (last good knowledge still served):*")
             lines += [f"• `{p}`" for p in self.store.pending[:10]]
-        top = self.misses.most_common(10)
+        top = self.misses.snapshot(workspace, 10)  # printable: users' control characters stripped
         if top:
             lines.append("*Most asked, not answered:*")
             lines += [f"• {n}× {q}" for q, n in top]

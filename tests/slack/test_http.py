@@ -243,7 +243,8 @@ def test_healthz_is_503_until_knowledge_is_loaded(slack: slack_stand_in.StandIn,
 
     port = free_port()
     env = {"SLACK_SIGNING_SECRET": sc.SECRET, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.api_url,
-           "FACTDESK_CACHE": "off", "FACTDESK_LOG_FORMAT": "json", "PATH": "/usr/bin:/bin"}  # fmt: skip
+           "FACTDESK_CACHE": "off", "FACTDESK_LOG_FORMAT": "json", "PATH": "/usr/bin:/bin",
+           "FACTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'state.sqlite3'}"}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port), "--knowledge", str(tmp_path / "k")],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
