@@ -157,7 +157,12 @@ class Misses:
                     if counts:
                         await self.state.add_misses(workspace, counts)
                     written.append(workspace)
-                for workspace in {*written, *self._shared}:
+                for workspace in written:  # the most recently counted last, so kept longest
+                    self._shared.pop(workspace, None)
+                    self._shared[workspace] = []
+                while len(self._shared) > self.max_workspaces:
+                    del self._shared[next(iter(self._shared))]
+                for workspace in list(self._shared):
                     self._shared[workspace] = await self.state.top_misses(workspace, self.shown)
             except Exception as e:  # the database is away: keep the counts for the next flush
                 log.warning("misses_flush_failed", error=str(e))

@@ -278,10 +278,35 @@ def _fail_fast(settings: Settings, knowledge: Path) -> bool:
     return result.ok
 
 
+def _state_ready(settings: Settings) -> bool:
+    """Reach the shared-state database and create its tables before listening: one clear line if it cannot
+    be reached (several replicas each keeping their own state would answer Slack's retries twice)."""
+    from sqlalchemy.engine import make_url
+
+    async def check() -> None:
+        state = open_state(settings.database_url)
+        try:
+            if isinstance(state, SQLState):
+                await state.create_tables()
+        finally:
+            await state.close()
+
+    try:
+        asyncio.run(check())
+    except Exception as e:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        for secret in settings.secrets():
+            reason = reason.replace(secret, "***")
+        print(f"factdesk: error: cannot use FACTDESK_DATABASE_URL {where}: {reason}", file=sys.stderr)
+        return False
+    return True
+
+
 def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
     import uvicorn
 
-    if not _fail_fast(settings, knowledge):
+    if not _fail_fast(settings, knowledge) or not _state_ready(settings):
         return 1
     host = host or settings.host
     port = settings.port if port is None else port
@@ -308,7 +333,7 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
 def socket_mode(settings: Settings, *, knowledge: Path) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    if not _fail_fast(settings, knowledge):
+    if not _fail_fast(settings, knowledge) or not _state_ready(settings):
         return 1
 
     async def run() -> None:

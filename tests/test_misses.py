@@ -153,3 +153,16 @@ def test_printable_strips_what_a_terminal_would_act_on(typed: str, shown: str) -
 def test_printed_questions_never_carry_control_characters(text: str) -> None:
     key = question_key(text)
     assert len(key) <= 200 and key.isprintable()
+
+
+def test_shown_top_lists_stay_bounded_however_many_workspaces_come_and_go() -> None:
+    misses = Misses(MemoryState(), max_workspaces=3)
+
+    async def go() -> None:
+        for n in range(10):
+            misses.count("arctic", f"T{n}")
+            await misses.flush()
+
+    asyncio.run(go())
+    assert list(misses._shared) == ["T7", "T8", "T9"]
+    assert misses.snapshot("T9") == [("arctic", 1)]

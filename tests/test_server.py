@@ -275,3 +275,29 @@ def test_report_strips_control_characters_a_server_sends(tmp_path: Path) -> None
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_an_unwritable_default_database_keeps_answering_from_memory(
+    slack: slack_stand_in.StandIn, tmp_path: Path
+) -> None:
+    """A read-only container with no database set: the state falls back to memory, the log says so."""
+    env = {"FACTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'state.sqlite3'}"}
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as bot:
+        ask(bot, "what about the arctic?")
+        assert sc.request(bot.port, "GET", "/misses").json() == [{"query": "what about the arctic?", "count": 1}]
+        assert '"shared_state_unavailable"' in bot.logs()
+
+
+def test_an_unreachable_postgresql_stops_the_start_without_showing_its_password(tmp_path: Path) -> None:
+    """Several replicas without their shared database would each keep their own state: refuse to start."""
+    from tests.support.server import BOT_TOKEN, free_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+    env.update(SLACK_SIGNING_SECRET=sc.SECRET, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL="http://127.0.0.1:9",
+               FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_CACHE="off", FACTDESK_LOG_FORMAT="json",
+               FACTDESK_DATABASE_URL="postgresql://factdesk:s3cr3t-pw@127.0.0.1:9/factdesk")  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(free_port())], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "cannot use FACTDESK_DATABASE_URL" in done.stderr
+    assert "s3cr3t-pw" not in done.stdout + done.stderr
