@@ -9,7 +9,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install '.[oauth]'
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install '.[postgres]'
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin factdesk

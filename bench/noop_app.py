@@ -1,13 +1,15 @@
-"""The baseline for the end-to-end benchmark: a do-nothing Bolt AsyncApp on the same uvicorn settings.
+"""The baseline for the end-to-end benchmarks: a do-nothing Bolt AsyncApp on the same uvicorn settings.
 
-It verifies the signature and the token exactly as factdesk does, then acks every slash command with "ok".
-With `--process-before-response` it is also configured as factdesk's app is (the ack returned as soon as the
-listener returns, instead of Bolt polling for it every 10 ms), for a like-for-like baseline.
+It verifies the signature and the token exactly as factdesk does, matches commands the way factdesk does
+(any command, by pattern), then acks every slash command with "ok". With `--process-before-response` it is
+also configured as factdesk's app is (the ack returned as soon as the listener returns, instead of Bolt
+polling for it every 10 ms), for a like-for-like baseline.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import uvicorn
@@ -24,7 +26,7 @@ def build(process_before_response: bool = False) -> AsyncSlackRequestHandler:
         process_before_response=process_before_response,
     )
 
-    @app.command("/pact")
+    @app.command(re.compile(r"^/"))
     async def noop(ack: AsyncAck) -> None:
         await ack("ok")
 
@@ -32,5 +34,9 @@ def build(process_before_response: bool = False) -> AsyncSlackRequestHandler:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print("usage: python -m bench.noop_app [--process-before-response] PORT\n"
+              "e.g. python -m bench.noop_app --process-before-response 3100")  # fmt: skip
+        sys.exit(0)
     handler = build("--process-before-response" in sys.argv)
     uvicorn.run(handler, host="127.0.0.1", port=int(sys.argv[-1]), log_level="warning", access_log=False)

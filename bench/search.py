@@ -236,7 +236,20 @@ def main(argv: list[str]) -> int:
         cache = None if argv[2] == "-" else Path(argv[2])
         print(json.dumps(measure_load(Path(argv[1]), cache)))
         return 0
-    sizes = [int(s) for s in (argv[0].split(",") if argv else ["1000", "10000", "100000"])]
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench search",
+        description="Per size: cold and warm load, peak RSS, query latency and top-1 accuracy, beside a naive "
+        "rapidfuzz scan and SQLite FTS5 on the same synthetic corpus.",
+        epilog="example: python -m bench search 1000,10000",
+    )
+    parser.add_argument("sizes", nargs="?", default="1000,10000,100000", help="comma-separated entry counts")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        parser.error(f"SIZES must be whole numbers separated by commas, e.g. 1000,10000 (got {args.sizes!r})")
     with tempfile.TemporaryDirectory(prefix="factdesk-bench-") as tmp:
         rows = []
         for size in sizes:

@@ -137,12 +137,18 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             misses = json.loads(r.read())
     except (urllib.error.URLError, OSError, ValueError) as e:
         raise UsageError(f"cannot read {url}: {e}") from None
+    from bot.misses import printable
+
     if not misses:
-        print("No unanswered questions since the bot started.")
+        print("No unanswered questions yet.")
         return 0
-    print("Most asked, not answered (since the bot started; no user ids are kept):")
-    for row in misses[: args.top]:
-        print(f"{row['count']:>6}  {row['query']}")
+    try:  # what reporters typed, so never raw to this terminal: colour codes and title sequences are stripped
+        rows = [(int(row["count"]), printable(str(row["query"]))) for row in misses[: args.top]]
+    except (KeyError, TypeError, ValueError) as e:
+        raise UsageError(f"{url} did not answer a list of misses: {e}") from None
+    print("Most asked, not answered (every replica; no user ids are kept):")
+    for count, query in rows:
+        print(f"{count:>6}  {query}")
     return 0
 
 

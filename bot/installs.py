@@ -14,17 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.config import Settings
 from bot.slack.app import BOT_SCOPES
+from bot.state import async_url
 
+__all__ = ["STATE_SECONDS", "Installs", "async_url"]
 STATE_SECONDS = 600  # an install link is good for ten minutes
-_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
-
-
-def async_url(url: str) -> str:
-    """`sqlite:///x.db` → `sqlite+aiosqlite:///x.db`: the stores need an asyncio driver; explicit ones are kept."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "+" in scheme:
-        return url
-    return f"{_ASYNC_DRIVERS.get(scheme, scheme)}://{rest}"
 
 
 class Installs:

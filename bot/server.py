@@ -14,6 +14,7 @@ import gc
 import hmac
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -21,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -29,6 +31,8 @@ from bot import logs
 from bot.config import Settings
 from bot.core.store import KnowledgeStore, Outcome
 from bot.metrics import Metrics
+from bot.misses import Misses
+from bot.state import MemoryState, SharedState, SQLState
 
 if TYPE_CHECKING:
     from bot.installs import Installs
@@ -44,6 +48,7 @@ Send = Callable[[Message], Awaitable[None]]
 log = logs.get()
 MAX_BODY_BYTES = 1_000_000
 EVENTS_PATH = "/slack/events"
+_WORKSPACE = re.compile(r"[A-Z0-9]{1,32}")  # a Slack team id, as /misses?workspace= takes it
 
 
 class Factdesk:
@@ -54,6 +59,7 @@ class Factdesk:
         self.settings = settings
         self.metrics = Metrics()
         self.store = store or KnowledgeStore(knowledge or settings.knowledge, cache_dir=settings.cache_dir)
+        self.state = open_state(settings.database_url)
         self.installs: Installs | None = None
         bolt: dict[str, Any] = {}
         if settings.oauth:  # many workspaces: each request is authorised with its workspace's installed token
@@ -76,6 +82,7 @@ class Factdesk:
             maintainer_group=settings.maintainer_group,
             metrics=self.metrics,
             notify=notify,
+            misses=Misses(self.state),
             debug=settings.debug,
         )
         self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
@@ -90,7 +97,10 @@ class Factdesk:
     async def startup(self) -> None:
         if self.installs:
             await self.installs.create_tables()
+        if isinstance(self.state, SQLState):
+            await self.state.create_tables()
         self.tasks.append(asyncio.create_task(self._load_then_watch()))
+        self.tasks.append(asyncio.create_task(self.service.misses.run()))
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on every platform
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
 
@@ -124,6 +134,8 @@ class Factdesk:
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await self.service.misses.flush()  # what this process counted since the last flush is kept
+        await self.state.close()
         if self.installs:
             await self.installs.close()
 
@@ -148,11 +160,7 @@ class Factdesk:
             if path == "/healthz" and method in ("GET", "HEAD"):
                 await self._healthz(tracked)
             elif path == "/misses" and method == "GET":
-                if may_read_misses(scope, self.settings.admin_token):
-                    rows = [{"query": q, "count": n} for q, n in self.service.top_misses(100)]
-                    await _respond(tracked, 200, json.dumps(rows).encode(), "application/json")
-                else:
-                    await _respond(tracked, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
+                await self._misses(scope, tracked)
             elif path == "/metrics" and method == "GET":
                 await _respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
             elif path == EVENTS_PATH and method == "POST":
@@ -176,6 +184,20 @@ class Factdesk:
             if not status["code"]:  # nothing sent yet: the client still gets an answer
                 await _respond(send, 400, b"malformed request")
 
+    async def _misses(self, scope: Scope, send: Send) -> None:
+        """The most asked unanswered questions of one workspace (`?workspace=T…`; none: single workspace),
+        summed over every process and replica sharing the state, control characters stripped."""
+        if not may_read_misses(scope, self.settings.admin_token):
+            await _respond(send, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
+            return
+        query = parse_qs(bytes(scope.get("query_string") or b"").decode("latin-1")[:200])
+        workspace = (query.get("workspace") or [""])[0]
+        if workspace and not _WORKSPACE.fullmatch(workspace):
+            await _respond(send, 400, b"workspace must be a Slack team id, e.g. T0123ABCD")
+            return
+        rows = [{"query": q, "count": n} for q, n in await self.service.misses.top(workspace, 100)]
+        await _respond(send, 200, json.dumps(rows).encode(), "application/json")
+
     async def _healthz(self, send: Send) -> None:
         state = self.store.state
         catalog = self.store.catalog
@@ -198,6 +220,27 @@ class Factdesk:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def open_state(database_url: str) -> SharedState:
+    """The shared state in FACTDESK_DATABASE_URL's database (tables are created at start-up).
+
+    A SQLite file that cannot be created (a read-only container with no URL set) falls back to this process's
+    memory with an error in the log, rather than keeping a single replica from answering; a PostgreSQL URL is
+    used as given, and a database that cannot be reached then stops the start-up.
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        try:
+            sqlite3.connect(url.database).close()
+        except sqlite3.Error as e:
+            log.error("shared_state_unavailable", error=str(e), fix="set FACTDESK_DATABASE_URL to a writable place")
+            return MemoryState()
+    return SQLState(database_url)
 
 
 def may_read_misses(scope: Scope, admin_token: str | None) -> bool:
@@ -248,9 +291,36 @@ def _load_or_fail(settings: Settings, knowledge: Path) -> KnowledgeStore | None:
     return store
 
 
+def _state_ready(settings: Settings) -> bool:
+    """Reach the shared-state database and create its tables before listening: one clear line if it cannot
+    be reached (several replicas each keeping their own state would answer Slack's retries twice)."""
+    from sqlalchemy.engine import make_url
+
+    async def check() -> None:
+        state = open_state(settings.database_url)
+        try:
+            if isinstance(state, SQLState):
+                await state.create_tables()
+        finally:
+            await state.close()
+
+    try:
+        asyncio.run(check())
+    except Exception as e:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        for secret in settings.secrets():
+            reason = reason.replace(secret, "***")
+        print(f"factdesk: error: cannot use FACTDESK_DATABASE_URL {where}: {reason}", file=sys.stderr)
+        return False
+    return True
+
+
 def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
     import uvicorn
 
+    if not _state_ready(settings):  # the quick check first: one line, before any knowledge is loaded
+        return 1
     store = _load_or_fail(settings, knowledge)
     if store is None:
         return 1
@@ -279,6 +349,8 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
 def socket_mode(settings: Settings, *, knowledge: Path) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    if not _state_ready(settings):  # the quick check first: one line, before any knowledge is loaded
+        return 1
     store = _load_or_fail(settings, knowledge)
     if store is None:
         return 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +23,10 @@ from bot.core.query import Query, QueryKind, parse
 from bot.core.store import KnowledgeStore, Outcome
 from bot.core.text import fold
 from bot.metrics import Metrics
+from bot.misses import Misses
+from bot.state import MemoryState
 
 log = logs.get()
-MAX_MISSES_KEPT = 5000
 #: Answers kept per process. A key is at most (version, command, MAX_QUERY_CHARS folded characters), so the
 #: cache holds at most ~4096 × 0.5 KB of keys plus the answers themselves, whatever reporters type.
 MAX_ANSWERS_KEPT = 4096
@@ -44,7 +44,7 @@ class Asker:
     user: str = ""
     channel: str = ""
     groups: frozenset[str] = frozenset()
-    workspace: str = ""
+    workspace: str = ""  # the Slack team id; "" with one workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,7 @@ class Service:
         maintainer_group: str | None = None,
         metrics: Metrics | None = None,
         notify: Notify | None = None,
+        misses: Misses | None = None,
         debug: bool = False,
     ) -> None:
         self._store = store
@@ -86,7 +87,7 @@ class Service:
         self.metrics = metrics or Metrics()
         self._notify = notify
         self.debug = debug
-        self._misses: Counter[str] = Counter()
+        self.misses = misses or Misses(MemoryState())  # the server passes one backed by its shared state
         self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT)
         self._background: set[asyncio.Task[Outcome]] = set()
 
@@ -100,8 +101,9 @@ class Service:
         knowledge = self.knowledge()
         return [t.command for t in knowledge.topics] if knowledge else []
 
-    def top_misses(self, n: int = 100) -> list[tuple[str, int]]:
-        return self._misses.most_common(n)
+    def top_misses(self, workspace: str = "", n: int = 10) -> list[tuple[str, int]]:
+        """The most asked unanswered questions as this process knows them now, control characters stripped."""
+        return self.misses.snapshot(workspace, n)
 
     # -- answering -------------------------------------------------------------------------------
     def question(self, command: str | None, text: str) -> Question:
@@ -132,7 +134,7 @@ class Service:
         took = time.perf_counter() - t0
         self.metrics.answered(answer.kind.value, took)
         if answer.kind is Kind.MISS:
-            self._count_miss(question.text)
+            self.misses.count(question.text, asker.workspace)  # in memory, O(1); the server flushes it
         extra = {"text": question.text} if self.debug else {}
         log.info(
             "command_answered",
@@ -169,7 +171,7 @@ class Service:
                     f'"{q.kind.value}" is a maintainers\' command. Ask "{topic.command} help" for what I know.',
                     topic.command,
                 )
-            return self.status(topic.command) if q.kind is QueryKind.STATUS else self.request_reload()
+            return self.status(topic.command, asker.workspace) if q.kind is QueryKind.STATUS else self.request_reload()
         version = catalog.knowledge.version
         if q.kind is QueryKind.TOO_LONG:  # never cached: its key would be the long text itself
             return catalog.answer(topic, q)
@@ -180,13 +182,8 @@ class Service:
         # pure in (knowledge version, topic, text), so kept
         return self._answers.put(key, catalog.answer(topic, q))
 
-    def _count_miss(self, text: str) -> None:
-        key = _cache_key(text)[:200]
-        if key and (key in self._misses or len(self._misses) < MAX_MISSES_KEPT):
-            self._misses[key] += 1
-
     # -- maintainers -----------------------------------------------------------------------------
-    def status(self, command: str = "") -> Answer:
+    def status(self, command: str = "", workspace: str = "") -> Answer:
         """The bot's state as labelled lines: adapters decide how a label looks."""
         store = self._store
         lines: list[tuple[str, str]] = [("State", store.state)]
@@ -197,7 +194,7 @@ class Service:
             lines += [(t.command, f"{Path(t.path).name}: {t.count_text()}") for t in knowledge.topics]
         lines.append(("Reloads", str(store.reloads)))
         lines += [("Pending error (the last good knowledge is still served)", str(p)) for p in store.pending[:10]]
-        lines += [("Asked, not answered", f"{n}× {q}") for q, n in self.top_misses(10)]
+        lines += [("Asked, not answered", f"{n}× {q}") for q, n in self.top_misses(workspace)]
         items = tuple(Item(kind=ItemKind.STATUS, heading=label, text=text) for label, text in lines)
         return Answer(Kind.NOTICE, "factdesk status", items, command=command, shareable=False)
 

@@ -224,3 +224,83 @@ def test_without_a_token_misses_stay_on_this_machine() -> None:
     assert may_read_misses({"client": ("::1", 5000)}, None)
     assert not may_read_misses({"client": ("10.1.2.3", 5000)}, None)
     assert not may_read_misses({"client": ("127.0.0.1", 5000)}, "set")  # a set token is required even locally
+
+
+def test_misses_survive_a_restart_and_never_carry_control_characters(
+    slack: slack_stand_in.StandIn, tmp_path: Path
+) -> None:
+    """Counted misses are flushed to the shared state at shutdown and read back by the next process; what a
+    user typed reaches /misses, `factdesk report` and `/pact status` without escape sequences."""
+    hostile = "\x1b]0;owned\x07\x1b[31mred\x1b[0m arctic?\x07"
+    env = {"FACTDESK_MAINTAINERS": MAINTAINER}
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as bot:
+        ask(bot, hostile)
+        ask(bot, hostile)
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as bot:  # same database, a new process
+        ask(bot, hostile)
+        misses = sc.request(bot.port, "GET", "/misses").json()
+        assert misses == [{"query": "red arctic?", "count": 3}]
+        status = json.dumps(ask(bot, "status", user=MAINTAINER), ensure_ascii=False)
+        assert "3× red arctic?" in status and "\\u001b" not in status and "\\u0007" not in status
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+        done = subprocess.run([sys.executable, "-m", "bot", "report", "--url", f"http://127.0.0.1:{bot.port}"],
+                              env=env, capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0 and "     3  red arctic?" in done.stdout
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+        assert sc.request(bot.port, "GET", "/misses?workspace=T0OTHER").json() == []
+        assert sc.request(bot.port, "GET", "/misses?workspace=%1b[31m").status == 400
+
+
+def test_report_strips_control_characters_a_server_sends(tmp_path: Path) -> None:
+    """`factdesk report` cleans what it prints even when the server it reads does not."""
+    import http.server
+    import threading
+
+    class Hostile(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps([{"query": "\x1b]0;title\x07\x1b[2Jwiped", "count": 2}]).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        done = subprocess.run([sys.executable, "-m", "bot", "report", "--url", url], env=env, capture_output=True,
+                              text=True)  # fmt: skip
+        assert done.returncode == 0 and "     2  wiped" in done.stdout and "\x1b" not in done.stdout
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_an_unwritable_default_database_keeps_answering_from_memory(
+    slack: slack_stand_in.StandIn, tmp_path: Path
+) -> None:
+    """A read-only container with no database set: the state falls back to memory, the log says so."""
+    env = {"FACTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'state.sqlite3'}"}
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as bot:
+        ask(bot, "what about the arctic?")
+        assert sc.request(bot.port, "GET", "/misses").json() == [{"query": "what about the arctic?", "count": 1}]
+        assert '"shared_state_unavailable"' in bot.logs()
+
+
+def test_an_unreachable_postgresql_stops_the_start_without_showing_its_password(tmp_path: Path) -> None:
+    """Several replicas without their shared database would each keep their own state: refuse to start."""
+    from tests.support.server import BOT_TOKEN, free_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
+    env.update(SLACK_SIGNING_SECRET=sc.SECRET, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL="http://127.0.0.1:9",
+               FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_CACHE="off", FACTDESK_LOG_FORMAT="json",
+               FACTDESK_DATABASE_URL="postgresql://factdesk:s3cr3t-pw@127.0.0.1:9/factdesk")  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(free_port())], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "cannot use FACTDESK_DATABASE_URL" in done.stderr
+    assert "s3cr3t-pw" not in done.stdout + done.stderr

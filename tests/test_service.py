@@ -71,7 +71,7 @@ def test_misses_are_counted_without_user_ids() -> None:
     door = open_door(FIXTURES / "mini", "/mini")
     for _ in range(3):
         assert door.answer("what about the arctic?", Asker(user="U9")).kind is Kind.MISS
-    assert door.service.top_misses(5) == [("what about the arctic?", 3)]
+    assert door.service.top_misses("", 5) == [("what about the arctic?", 3)]
 
 
 def test_reload_outcomes_reach_the_notifier_as_values(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def socket_bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
     env.update(SLACK_APP_TOKEN=APP_TOKEN, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url,
                FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE="off",
-               FACTDESK_PORT=str(port))  # fmt: skip
+               FACTDESK_PORT=str(port), FACTDESK_DATABASE_URL=f"sqlite:///{tmp_path / 'state.sqlite3'}")  # fmt: skip
     log = tmp_path / "socket.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot", "socket"], cwd=ROOT, env=env, stdout=out, stderr=out)

@@ -61,8 +61,12 @@ def serve(tmp: Path, api_url: str, knowledge: Path, *, extra_env: dict[str, str]
     env.update(
         SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=api_url,
         FACTDESK_KNOWLEDGE=str(knowledge), FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE=str(tmp / "cache"),
+        FACTDESK_DATABASE_URL=f"sqlite:///{tmp / 'state.sqlite3'}",
         FACTDESK_WATCH_SECONDS="0.2", PYTHONUNBUFFERED="1",
     )  # fmt: skip
+    if "--workers" in args:  # else `serve` makes its own metrics folder, outside tmp, left behind
+        (tmp / "metrics").mkdir(exist_ok=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp / "metrics")
     env.update(extra_env or {})
     log_path = tmp / f"server-{port}.log"
     with log_path.open("wb") as log:

@@ -1,0 +1,286 @@
+"""What the end-to-end benchmarks share: a lab (temporary folder, Slack stand-in, synthetic knowledge, server
+processes) that leaves nothing behind, and a light load generator of signed slash commands.
+
+The load generator is the benchmark's own process (asyncio streams, keep-alive, raw HTTP/1.1 bytes). It shares
+the cores with the servers, the same way for every server, so ratios measured in the same run are what to
+read; it is kept light so that the server, not the client, is what runs out of CPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from bench.search import queries as synth_queries
+from bench.synth import generate
+from tests.support import slack_client as sc
+from tests.support import slack_stand_in
+from tests.support.server import BOT_TOKEN, ROOT, free_port
+
+COMMAND = "/synth"
+CACHED_QUERIES = 10  # a reporter's common questions: answered from the caches after the first time
+UNCACHED_QUERIES = 8000  # more distinct questions than the answer (4,096) and render (2,048) caches hold
+ANSWER_CACHE = 4096
+
+
+def proc_status(pid: int, field_name: str) -> float:
+    """A /proc/PID/status memory figure in MB (VmHWM: peak resident, VmRSS: resident now); 0 if gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live children (uvicorn's workers), from /proc (Linux)."""
+    total = 0.0
+    for p in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    def reloads(self) -> int:
+        return self.log.read_text("utf-8", errors="replace").count('"knowledge_reloaded"')
+
+
+@dataclass
+class Lab:
+    """A temporary folder (removed at exit, with every child process stopped), the stand-in and knowledge."""
+
+    entries: int
+    tmp: Path = field(init=False)
+    knowledge: Path = field(init=False)
+    data: dict[str, Any] = field(init=False)
+    servers: list[Server] = field(default_factory=list)
+
+    def __enter__(self) -> Lab:
+        self._dir = tempfile.TemporaryDirectory(prefix="factdesk-bench-")
+        self.tmp = Path(self._dir.name)
+        self.stand_in = slack_stand_in.start()
+        self.knowledge = self.tmp / "knowledge"
+        print(f"generating {self.entries:,} synthetic entries ...", file=sys.stderr, flush=True)
+        self.data = generate(self.knowledge, self.entries)
+        texts = [q.text for q in synth_queries(self.data, UNCACHED_QUERIES + UNCACHED_QUERIES // 2)]
+        self.uncached = list(dict.fromkeys(texts))[:UNCACHED_QUERIES]
+        self.cached = self.uncached[:CACHED_QUERIES]
+        if len(self.uncached) <= ANSWER_CACHE:
+            print(f"note: only {len(self.uncached)} distinct questions at this size, fewer than the answer cache "
+                  "holds: the uncached mix is partly cached", file=sys.stderr)  # fmt: skip
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        for s in self.servers:
+            self.stop(s)
+        self.stand_in.close()
+        self._dir.cleanup()
+
+    def env(self, cache: Path, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_", "PROMETHEUS_"))}
+        metrics = self.tmp / f"metrics-{len(self.servers)}"
+        metrics.mkdir()
+        env.update(
+            SLACK_SIGNING_SECRET=sc.SECRET, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=self.stand_in.api_url,
+            FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE=str(cache), FACTDESK_WATCH_SECONDS="0",
+            FACTDESK_DATABASE_URL=f"sqlite:///{self.tmp / 'state.sqlite3'}", PYTHONUNBUFFERED="1",
+            PROMETHEUS_MULTIPROC_DIR=str(metrics),  # else `serve --workers` makes its own, outside this folder
+        )  # fmt: skip
+        env.update(extra)
+        return env
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> Server:
+        port = free_port()
+        log = self.tmp / f"{name.replace(' ', '-').replace(',', '')}-{port}.log"
+        with log.open("wb") as f:
+            proc = subprocess.Popen([*args, str(port)], cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT)
+        server = Server(name, proc, port, log)
+        self.servers.append(server)
+        return server
+
+    def factdesk(self, name: str, cache: Path, *extra_args: str, **env: str) -> Server:
+        args = [sys.executable, "-m", "bot", "serve", "--knowledge", str(self.knowledge), *extra_args, "--port"]
+        return self.start(name, args, self.env(cache, **env))
+
+    def noop(self) -> Server:
+        args = [sys.executable, "-m", "bench.noop_app", "--process-before-response"]
+        return self.start("do-nothing Bolt app", args, self.env(self.tmp / "unused"))
+
+    def stop(self, server: Server) -> None:
+        if server.proc.poll() is None:
+            server.proc.send_signal(signal.SIGTERM)
+            try:
+                server.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                for child in children(server.proc.pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(child, signal.SIGKILL)
+                server.proc.kill()
+                server.proc.wait()
+
+
+def wait_ready(server: Server, path: str = "/healthz", timeout: float = 300.0) -> float:
+    """Seconds until `path` answers 200 (polled every 5 ms); the process must stay alive."""
+    t0 = time.perf_counter()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}: {server.log.read_text()[-800:]}")
+        try:
+            if sc.request(server.port, "GET", path).status == 200:
+                return time.perf_counter() - t0
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{server.name} not ready in {timeout:.0f} s")
+
+
+def wait_listening(server: Server, timeout: float = 60.0) -> None:
+    """Until the server answers HTTP at all (the do-nothing app has no /healthz: its 404 will do)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}: {server.log.read_text()[-800:]}")
+        try:
+            sc.request(server.port, "GET", "/")
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{server.name} not listening in {timeout:.0f} s")
+
+
+class Requests:
+    """Signed HTTP/1.1 requests as bytes. Slack's signature carries a timestamp, so they are re-signed each
+    second; a small set is built once a second, a large one (the uncached mix) request by request."""
+
+    def __init__(self, port: int, texts: list[str]) -> None:
+        self.port = port
+        self.texts = texts
+        self.second = -1
+        self.raw: list[bytes] = []
+
+    def get(self, i: int) -> bytes:
+        now = int(time.time())
+        text = self.texts[i % len(self.texts)]
+        if len(self.texts) > 64:
+            return self._build(sc.command_body(text, command=COMMAND), now)
+        if now != self.second:
+            self.second, self.raw = now, [self._build(sc.command_body(t, command=COMMAND), now) for t in self.texts]
+        return self.raw[i % len(self.raw)]
+
+    def _build(self, body: bytes, now: int) -> bytes:
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": str(len(body)),
+            **sc.sign(body, now),
+        }
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        return f"POST /slack/events HTTP/1.1\r\n{head}\r\n".encode() + body
+
+
+@dataclass
+class Sample:
+    sent: float  # perf_counter when sent
+    ms: float
+    ok: bool
+
+
+async def load(
+    port: int, texts: list[str], seconds: float, connections: int, *, every: float = 0.0, offset: int = 0
+) -> list[Sample]:
+    """`connections` keep-alive connections for `seconds`, each sending its next request when the answer came
+    (or, with `every`, no sooner than `every` seconds after the previous one: a steady stream)."""
+    requests = Requests(port, texts)
+    samples: list[Sample] = []
+    stop = time.perf_counter() + seconds
+
+    async def worker(n: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i = offset + n * 7919  # connections walk the mix from different places
+        try:
+            while (t0 := time.perf_counter()) < stop:
+                writer.write(requests.get(i))
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                body = await reader.readexactly(length)
+                t1 = time.perf_counter()
+                samples.append(Sample(t0, (t1 - t0) * 1000, head[9:12] == b"200" and bool(body)))
+                i += 1
+                if every:
+                    await asyncio.sleep(max(0.0, t0 + every - t1))
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(worker(n) for n in range(connections)))
+    return samples
+
+
+def throughput(server: Server, texts: list[str], seconds: float, connections: int) -> dict[str, float]:
+    asyncio.run(load(server.port, texts, 1.0, connections, offset=10_007))  # warm-up: auth.test, first requests
+    cpu0 = cpu_seconds(server.proc.pid)
+    samples = asyncio.run(load(server.port, texts, seconds, connections))
+    cpu = cpu_seconds(server.proc.pid) - cpu0
+    lat = [s.ms for s in samples]
+    return {
+        "rps": len(samples) / seconds,
+        "p50": statistics.median(lat),
+        "p99": pct(lat, 99),
+        "cpu_ms_per_request": 1000 * cpu / max(1, len(samples)),
+        "errors": float(sum(not s.ok for s in samples)),
+    }
+
+
+def verdicts(checks: dict[str, bool], entries: int) -> bool:
+    note = "" if entries >= 100_000 else f" (the targets are for 100,000 entries; this run has {entries:,})"
+    print(f"\ntargets{note}:")
+    for label, ok in checks.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {label}")
+    return all(checks.values())
+
+
+def lab(entries: int) -> Lab:
+    return Lab(entries)
