@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.core.loader import load, topic_files
-from tests.conftest import KNOWLEDGE, ROOT
+from tests.conftest import PRODUCTION, ROOT
 from tests.deploy.test_container import CONFIG_NAMES
 
 K8S = ROOT / "deploy" / "k8s"
@@ -69,8 +69,8 @@ def test_validation_can_fail() -> None:
 
 def test_configmaps_carry_every_knowledge_file_and_what_they_carry_loads(tmp_path: Path) -> None:
     maps = {cm["metadata"]["name"]: cm["data"] for cm in generated_configmaps()}
-    wanted_topics = {p.name for p in topic_files(KNOWLEDGE)}
-    wanted_sources = {p.name for p in (KNOWLEDGE / "sources").iterdir()}
+    wanted_topics = {p.name for p in topic_files(PRODUCTION)}
+    wanted_sources = {p.name for p in (PRODUCTION / "sources").iterdir()}
     assert set(maps["factdesk-knowledge"]) == wanted_topics, "regenerate the configMapGenerator file lists"
     assert set(maps["factdesk-knowledge-sources"]) == wanted_sources, "regenerate the configMapGenerator file lists"
     # Lay the files out as the Deployment mounts them (/knowledge, /knowledge/sources) and load them.
@@ -88,7 +88,7 @@ def test_configmaps_carry_every_knowledge_file_and_what_they_carry_loads(tmp_pat
             (folder / name).write_text(text, "utf-8")
     result = load(tmp_path / "knowledge")
     assert result.ok and result.knowledge is not None
-    assert result.knowledge.version == load(KNOWLEDGE).knowledge.version  # type: ignore[union-attr]
+    assert result.knowledge.version == load(PRODUCTION).knowledge.version  # type: ignore[union-attr]
     shutil.rmtree(tmp_path / "knowledge")
 
 
