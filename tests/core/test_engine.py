@@ -1,4 +1,4 @@
-"""The answer engine against the real knowledge/pact.yaml."""
+"""The answer engine against the seed knowledge, frozen in tests/fixtures/pact."""
 
 from __future__ import annotations
 

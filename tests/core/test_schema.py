@@ -17,7 +17,7 @@ from bot.core import loader
 from bot.core.kinds import KINDS
 from bot.core.loader.positions import YamlDoc
 from bot.core.loader.validate import schema_valid
-from tests.conftest import FIXTURES, KNOWLEDGE
+from tests.conftest import FIXTURES, KNOWLEDGE, PRODUCTION
 from tests.core.test_loader import ERROR_FIXTURES, expectation
 
 
@@ -28,12 +28,12 @@ def _data(path: Path) -> Any:
 
 
 def test_editor_copy_is_the_schema_the_checker_uses() -> None:
-    assert json.loads((KNOWLEDGE / "schema.json").read_text("utf-8")) == loader.schema()
+    assert json.loads((PRODUCTION / "schema.json").read_text("utf-8")) == loader.schema()
     jsonschema.validators.validator_for(loader.schema()).check_schema(loader.schema())
 
 
 def test_knowledge_files_point_editors_at_the_schema() -> None:
-    first = (KNOWLEDGE / "pact.yaml").read_text("utf-8").splitlines()[0]
+    first = (PRODUCTION / "pact.yaml").read_text("utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=./schema.json"
 
 

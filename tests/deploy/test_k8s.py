@@ -20,7 +20,7 @@ import yaml
 
 from bot.core.loader import load, topic_files
 from deploy.k8s.pilot import generate as pilot
-from tests.conftest import FIXTURES, KNOWLEDGE, ROOT
+from tests.conftest import FIXTURES, PRODUCTION, ROOT
 from tests.deploy.test_container import CONFIG_NAMES
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
@@ -131,7 +131,7 @@ def test_knowledge_comes_from_git_sync_at_any_size() -> None:
     assert "emptyDir" in volume and pod["securityContext"]["fsGroup"] == factdesk["securityContext"].get(
         "runAsGroup", pod["securityContext"]["runAsGroup"]
     )
-    named = {p.name for p in KNOWLEDGE.rglob("*") if p.is_file()}
+    named = {p.name for p in PRODUCTION.rglob("*") if p.is_file()}
     for f in K8S.glob("*.yaml"):
         assert not any(name in f.read_text("utf-8") for name in named), f"{f.name} lists a knowledge file"
     assert "configMapGenerator" not in kustomization()
