@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
@@ -34,7 +33,10 @@ from bot.metrics import Metrics
 if TYPE_CHECKING:
     from bot.installs import Installs
 from bot.service import Service
-from bot.slack.app import build_app
+from bot.slack import identity as slack_identity
+from bot.slack.app import build_app, drain
+from bot.slack.http import EventsHandler
+from bot.slack.identity import CredentialsRefused, Identity
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +45,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 log = logs.get()
 MAX_BODY_BYTES = 1_000_000
+DRAIN_SECONDS = 8.0  # within uvicorn's graceful shutdown (10 s) and Kubernetes' default grace (30 s)
 EVENTS_PATH = "/slack/events"
 
 
@@ -53,7 +56,7 @@ def default_api_url() -> str:
 class Factdesk:
     """The running bot: store, service, Bolt app and the ASGI routes around it."""
 
-    def __init__(self, settings: Settings, knowledge: Path | None = None) -> None:
+    def __init__(self, settings: Settings, knowledge: Path | None = None, identity: Identity | None = None) -> None:
         self.settings = settings
         self.metrics = Metrics()
         self.store = KnowledgeStore(knowledge or settings.knowledge, cache_dir=settings.cache_dir)
@@ -72,9 +75,18 @@ class Factdesk:
             self.installs = Installs(settings)
             bolt["oauth_settings"] = self.installs.oauth_settings
         token = None if settings.oauth else settings.bot_token
-        self.client = AsyncWebClient(token=token, base_url=settings.api_url or default_api_url())
-        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
-        self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        self.client = slack_identity.client(token, settings.api_url or default_api_url())
+        self.identity = None if settings.oauth else (identity or Identity(settings.bot_token or ""))
+        self.bolt = build_app(
+            self.service,
+            signing_secret=settings.signing_secret or "",
+            client=self.client,
+            identity=self.identity,
+            installations=slack_identity.Installations(self.installs.installations) if self.installs else None,
+            **bolt,
+        )
+        self.handler = EventsHandler(self.bolt, path=EVENTS_PATH)
+        self.socket_alive: Callable[[], Awaitable[bool]] | None = None  # set in Socket Mode
         self.tasks: list[asyncio.Task[Any]] = []
         if settings.maintainers_channel and settings.bot_token:
             # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
@@ -91,6 +103,8 @@ class Factdesk:
         if self.installs:
             await self.installs.create_tables()
         self.tasks.append(asyncio.create_task(self._load_then_watch()))
+        if self.identity is not None and not self.identity.checked and self.identity.token:
+            self.tasks.append(asyncio.create_task(self._check_credentials(self.identity)))
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on every platform
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
 
@@ -112,7 +126,18 @@ class Factdesk:
         if self.settings.watch_seconds > 0:
             await self.store.watch(self.settings.watch_seconds, self.service.reloaded)
 
+    async def _check_credentials(self, identity: Identity) -> None:
+        """Each worker learns the bot's ids once, off the request path; requests never wait for it."""
+        try:
+            if not await identity.check(self.client):
+                await identity.keep_checking(self.client)
+        except CredentialsRefused as e:
+            log.error("slack_credentials_refused", reason=str(e))
+
     async def shutdown(self) -> None:
+        # Acked events and clicks may still be answering (Bolt's lazy listeners): let them finish first, or a
+        # rolling restart loses answers Slack will never ask for again.
+        await drain(self.bolt, DRAIN_SECONDS)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -180,7 +205,13 @@ class Factdesk:
         if self.store.pending:
             body["reason"] = [str(p) for p in self.store.pending[:20]]
         code = 200 if state in ("ok", "degraded") else 503
+        if not await self._socket_ok():
+            body["socket"], code = "disconnected", 503
         await _respond(send, code, json.dumps(body).encode(), "application/json")
+
+    async def _socket_ok(self) -> bool:
+        """In Socket Mode all of Slack's traffic comes over the socket: with it down the bot is not serving."""
+        return self.socket_alive is None or await self.socket_alive()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -235,10 +266,32 @@ def _fail_fast(settings: Settings, knowledge: Path) -> bool:
     return result.ok
 
 
+def check_credentials(settings: Settings) -> tuple[bool, Identity | None]:
+    """Ask Slack once, before listening, whether SLACK_BOT_TOKEN is good.
+
+    A refused token is one line on stderr and False (not starting: every command would only apologise).
+    Unreachable is a warning; the identity, checked or not, goes to the app, which keeps retrying. With many
+    workspaces there is no single token to check (None).
+    """
+    if settings.oauth or not settings.bot_token:
+        return True, None
+    identity = Identity(settings.bot_token)
+    web = slack_identity.client(settings.bot_token, settings.api_url or default_api_url())
+    try:
+        asyncio.run(identity.check(web))
+    except CredentialsRefused as e:
+        print(f"factdesk: error: {e}", file=sys.stderr)
+        return False, None
+    return True, identity
+
+
 def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
     import uvicorn
 
     if not _fail_fast(settings, knowledge):
+        return 1
+    good, identity = check_credentials(settings)
+    if not good:
         return 1
     host = host or settings.host
     port = settings.port if port is None else port
@@ -258,7 +311,7 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
         uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
     else:
-        uvicorn.run(Factdesk(settings, knowledge), **common)
+        uvicorn.run(Factdesk(settings, knowledge, identity), **common)
     return 0
 
 
@@ -267,11 +320,14 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
 
     if not _fail_fast(settings, knowledge):
         return 1
+    good, identity = check_credentials(settings)
+    if not good:
+        return 1
 
     async def run() -> None:
         import uvicorn
 
-        bot = Factdesk(settings, knowledge)
+        bot = Factdesk(settings, knowledge, identity)
         await bot.startup()
         # Slack's traffic comes over the socket; the port still answers /healthz and /metrics, so probes and
         # Prometheus work the same in both modes (HTTP requests to /slack/events are refused unsigned).
@@ -280,8 +336,10 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
         health = uvicorn.Server(config)
         probes = asyncio.create_task(health.serve())
         log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port)
+        handler = AsyncSocketModeHandler(bot.bolt, settings.app_token)
+        bot.socket_alive = handler.client.is_connected
         try:
-            await AsyncSocketModeHandler(bot.bolt, settings.app_token).start_async()  # type: ignore[no-untyped-call]
+            await handler.start_async()  # type: ignore[no-untyped-call]
         finally:
             health.should_exit = True
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -17,6 +17,7 @@ from pathlib import Path
 from bot import logs
 from bot.core.answer import Answer, Item, Kind
 from bot.core.cache import LRU
+from bot.core.model import Knowledge
 from bot.core.query import QueryKind, parse
 from bot.core.store import KnowledgeStore, Outcome
 from bot.core.text import fold
@@ -36,6 +37,7 @@ class Asker:
     user: str = ""
     channel: str = ""
     groups: frozenset[str] = frozenset()
+    workspace: str = ""  # the Slack team id, so status and misses can be per workspace
 
 
 def notice(title: str, text: str, command: str = "") -> Answer:
@@ -83,6 +85,10 @@ class Service:
     def commands(self) -> list[str]:
         catalog = self.store.catalog
         return [t.command for t in catalog.knowledge.topics] if catalog else []
+
+    def knowledge(self) -> Knowledge | None:
+        """The live knowledge, or None while it loads."""
+        return self.store.catalog.knowledge if self.store.catalog else None
 
     def answer(self, command: str | None, text: str, asker: Asker | None = None) -> Answer:
         asker = asker or Asker()

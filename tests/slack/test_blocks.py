@@ -72,7 +72,7 @@ def test_share_button_carries_the_question(pact: TopicEngine) -> None:
     (actions,) = [b for b in msg["blocks"] if b["type"] == "actions"]
     button = actions["elements"][0]
     assert button["action_id"] == bk.SHARE_ACTION
-    assert json.loads(button["value"]) == {"c": "/pact", "q": "quote kim"}
+    assert json.loads(button["value"]) == {"c": "/pact", "q": "quote kim", "v": ""}  # v: the answer's version
 
 
 def test_shared_answer_names_who_shared_it_and_has_no_button(pact: TopicEngine) -> None:
