@@ -128,3 +128,13 @@ def test_corrections_are_said_first_and_shown_with_their_entry(corrected: TopicE
     clean = bk.render_message(corrected.answer("bridge closed"))
     assert clean["blocks"][1]["text"]["text"].startswith("The first bridge was closed last year.")
     assert not any("Corrected" in t or "corrected" in t for t in texts(clean))
+
+
+@pytest.mark.parametrize("times", [2.5, 10])
+def test_text_far_over_its_limit_is_cut_near_the_limit_not_to_an_ellipsis(times: float) -> None:
+    text = "The council approved the plan & more. " * int(bk.SECTION_CHARS * times / 38)
+    out = bk.esc(text, bk.SECTION_CHARS)
+    assert bk.SECTION_CHARS - 60 <= len(out) <= bk.SECTION_CHARS and out.endswith("…")
+    long_item = Answer(Kind.FACTS, "Facts", (Item(kind="fact", text=text),))
+    fallback = bk.fallback_text(long_item)  # the notification text too
+    assert bk.FALLBACK_CHARS - 60 <= len(fallback) <= bk.FALLBACK_CHARS
