@@ -228,3 +228,16 @@ def test_an_acked_event_is_still_answered_when_the_server_stops(strict: slack_st
         running.proc.terminate()  # a rolling restart, right after the ack
         assert running.proc.wait(timeout=20) in (0, -15)  # uvicorn re-raises SIGTERM once shut down
     assert [m for m in strict.channel if m.get("channel") == "D0RESTART"]
+
+
+def test_a_slow_maintainer_group_lookup_cannot_hold_the_ack(strict: slack_stand_in.StandIn, tmp_path: Path) -> None:
+    strict.delays["/api/usergroups.users.list"] = 10.0
+    try:
+        with serve(tmp_path, strict.api_url, MINI, extra_env={"FACTDESK_MAINTAINER_GROUP": "S0DESK"}) as running:
+            t0 = time.monotonic()
+            r = sc.post_signed(running.port, sc.command_body("status", command="/mini", user="U0DESKCHIEF"))
+            took = time.monotonic() - t0
+            assert r.status == 200 and took < 3.0, took
+            assert r.json()["blocks"][0]["text"]["text"] == "For maintainers only"  # refused, not promoted
+    finally:
+        strict.delays.clear()

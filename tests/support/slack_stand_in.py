@@ -57,6 +57,7 @@ class StandIn:
     last_post: dict[str, float] = field(default_factory=dict)
     throttle_next: int = 0  # answer the next N Web API calls 429, as Slack does under load
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, error) for every refusal
+    delays: dict[str, float] = field(default_factory=dict)  # seconds before answering a path: a slow Slack
 
     @property
     def url(self) -> str:
@@ -138,6 +139,9 @@ def start() -> StandIn:
             stand_in = holder["it"]
             with stand_in.lock:
                 stand_in.requests.append(Recorded(path, dict(self.headers.items()), body))
+                delay = stand_in.delays.get(path, 0.0)
+            time.sleep(delay)
+            with stand_in.lock:
                 status, reply, headers = (
                     self._api(stand_in, path, body) if path.startswith("/api/") else self._respond(stand_in, path, body)
                 )
