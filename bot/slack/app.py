@@ -80,8 +80,8 @@ REQUIRED = {
 class RenderCache:
     """Rendered messages by (knowledge version, command, question).
 
-    An answer is a pure function of the knowledge and the question, and rendering it through the Block Kit
-    models (which validate every object) costs ~10x computing it. Reporters ask the same things again and
+    An answer is a pure function of the knowledge and the question, and rendering it still costs more than
+    computing it (even as plain dicts, bot/slack/kit.py). Reporters ask the same things again and
     again, so the rendered payload is kept. Notices (status, refusals) depend on who asks and when: never kept.
     """
 

@@ -1,4 +1,4 @@
-"""Render an `Answer` as a Slack message: Block Kit built with `slack_sdk.models.blocks`.
+"""Render an `Answer` as a Slack message: Block Kit built as plain dicts (bot/slack/kit.py).
 
 Slack rejects a whole message when one block breaks a limit, and a reporter then gets nothing. So every
 text is cut to its limit here at a word boundary, and an answer with more items than fit ends with
@@ -12,7 +12,10 @@ import json
 import time
 from typing import Any
 
-from slack_sdk.models.blocks import (
+from bot.core.answer import Answer, Citation, Item, Kind
+from bot.core.model import Correction, Knowledge
+from bot.core.text import clip, escape_mrkdwn
+from bot.slack.kit import (
     ActionsBlock,
     Block,
     ButtonElement,
@@ -22,12 +25,8 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
+    View,
 )
-from slack_sdk.models.views import View
-
-from bot.core.answer import Answer, Citation, Item, Kind
-from bot.core.model import Correction, Knowledge
-from bot.core.text import clip, escape_mrkdwn
 
 MAX_BLOCKS = 50
 HEADER_CHARS = 150

@@ -91,6 +91,19 @@ def test_share_after_a_reload_shows_the_new_answer_instead_of_posting_an_unseen_
     assert len(strict.channel) == before
 
 
+def test_a_share_slack_refused_keeps_the_private_answer(bot: Running, strict: slack_stand_in.StandIn) -> None:
+    value = _value(_ask(bot, "timeline"))
+    strict.expired.add("/hooks/expired")
+    before = len(strict.channel)
+    assert sc.post_signed(bot.port, sc.action_body(value, f"{strict.url}/hooks/expired")).status == 200
+    first = strict.wait_for("/hooks/expired")[0]
+    time.sleep(0.5)
+    tried = [r.body for r in strict.calls("/hooks/expired")]
+    assert first.body["response_type"] == "in_channel" and len(strict.channel) == before
+    assert {"delete_original": True} not in tried  # nothing posted, so the reporter's copy is not deleted either
+    assert '"share_failed"' in bot.logs()
+
+
 def test_copy_citation_gives_outlet_headline_date_and_link_as_plain_text(
     bot: Running, strict: slack_stand_in.StandIn
 ) -> None:

@@ -57,6 +57,7 @@ class StandIn:
     last_post: dict[str, float] = field(default_factory=dict)
     throttle_next: int = 0  # answer the next N Web API calls 429, as Slack does under load
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, error) for every refusal
+    expired: set[str] = field(default_factory=set)  # response_urls past their 30 minutes
     delays: dict[str, float] = field(default_factory=dict)  # seconds before answering a path: a slow Slack
 
     @property
@@ -188,6 +189,8 @@ def start() -> StandIn:
             """A response_url: at most 5 uses in 30 minutes; delete_original alone deletes and posts nothing."""
             now = time.monotonic()
             uses = [t for t in it.uses.get(path, []) if now - t < RESPONSE_URL_SECONDS]
+            if path in it.expired:
+                return 404, "expired_url", {}
             if len(uses) >= RESPONSE_URL_USES:
                 return 404, "used_url", {}
             it.uses[path] = [*uses, now]
