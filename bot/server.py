@@ -37,6 +37,7 @@ from bot.slack import identity as slack_identity
 from bot.slack.app import build_app, drain
 from bot.slack.http import EventsHandler
 from bot.slack.identity import CredentialsRefused, Identity
+from bot.state import MemoryState, SharedState
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -77,8 +78,11 @@ class Factdesk:
         token = None if settings.oauth else settings.bot_token
         self.client = slack_identity.client(token, settings.api_url or default_api_url())
         self.identity = None if settings.oauth else (identity or Identity(settings.bot_token or ""))
+        # Event ids and share clicks: shared by every replica once a database-backed SharedState is set here.
+        self.state: SharedState = MemoryState()
         self.bolt = build_app(
             self.service,
+            state=self.state,
             signing_secret=settings.signing_secret or "",
             client=self.client,
             identity=self.identity,

@@ -166,6 +166,19 @@ def test_message_shortcut_answers_privately_in_the_thread(bot: Running, strict: 
     assert "The council approved the plan" in json.dumps(sent.body)
 
 
+def test_message_shortcut_in_a_channel_the_bot_is_not_in_answers_through_the_response_url(
+    bot: Running, strict: slack_stand_in.StandIn
+) -> None:
+    strict.outside.add("C0NEWSDESK")
+    try:
+        message = {"type": "message", "user": "U0WRITER", "text": "approval", "ts": "1718870610.000100"}
+        assert sc.post_signed(bot.port, sc.shortcut_body(message, f"{strict.url}/hooks/outside")).status == 200
+        (said,) = strict.wait_for("/hooks/outside")
+        assert said.body["response_type"] == "ephemeral" and "The council approved the plan" in json.dumps(said.body)
+    finally:
+        strict.outside.clear()
+
+
 def test_no_bolt_token_warning_and_no_auth_test_per_request(bot: Running, strict: slack_stand_in.StandIn) -> None:
     for _ in range(3):
         _ask(bot, "timeline")

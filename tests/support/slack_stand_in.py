@@ -57,6 +57,7 @@ class StandIn:
     last_post: dict[str, float] = field(default_factory=dict)
     throttle_next: int = 0  # answer the next N Web API calls 429, as Slack does under load
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, error) for every refusal
+    outside: set[str] = field(default_factory=set)  # channels the bot is not a member of
     expired: set[str] = field(default_factory=set)  # response_urls past their 30 minutes
     delays: dict[str, float] = field(default_factory=dict)  # seconds before answering a path: a slow Slack
 
@@ -175,6 +176,8 @@ def start() -> StandIn:
                     return 200, {"ok": False, "error": "no_text"}, {}
                 if not body.get("blocks") and not body.get("text"):
                     return 200, {"ok": False, "error": "no_text"}, {}
+            if path in ("/api/chat.postMessage", "/api/chat.postEphemeral") and body["channel"] in it.outside:
+                return 200, {"ok": False, "error": "not_in_channel"}, {}
             if path == "/api/chat.postMessage":
                 now = time.monotonic()
                 channel = str(body["channel"])
