@@ -240,10 +240,10 @@ def build_app(
     (`installations`, many): no Web API call stands between a slash command and its ack.
     """
     state = state or MemoryState()
-    if installations is None:
-        identity = identity or Identity(client.token or "")
-    # Bolt types authorize as never returning None, though it handles None (not installed) as such.
-    authorize: Any = installations.authorizer() if installations else identity.authorizer()  # type: ignore[union-attr]
+    # Typed Any: Bolt types authorize as never returning None, though it handles None (not installed) as such.
+    authorize: Any = (
+        installations.authorizer() if installations else (identity or Identity(client.token or "")).authorizer()
+    )
     quiet_bolt_token_warning()
     # Bolt gets a client without a token: with one, it would authorise through auth.test on the request path.
     # Each request's client is a copy carrying the token `authorize` returned (and these retry handlers).
@@ -270,8 +270,8 @@ def build_app(
         text = command.get("text", "")
         asker = _asker(command["user_id"], command.get("channel_id"), command.get("team_id"))
         group = service.maintainer_group
-        promoted = group and service.needs_groups(asker, text)
-        if group and promoted and asker.user in await groups.of(group, client, asker.workspace):
+        ask_slack = group is not None and service.needs_groups(asker, text)
+        if group and ask_slack and asker.user in await groups.of(group, client, asker.workspace):
             asker = Asker(asker.user, asker.channel, frozenset({group}), workspace=asker.workspace)
         answer = service.answer(command["command"], text, asker)
         # Acked as JSON text: Bolt sends a body that starts with "{" as application/json, unchanged, which
