@@ -18,6 +18,19 @@ from bot.state import async_url
 
 __all__ = ["STATE_SECONDS", "Installs", "async_url"]
 STATE_SECONDS = 600  # an install link is good for ten minutes
+#: GovSlack is a separate Slack at slack-gov.com: its installs must be sent to its own authorize page, as its
+#: Web API is at https://slack-gov.com/api/ (SLACK_API_URL). https://docs.slack.dev/govslack
+GOV_HOST = "slack-gov.com"
+
+
+def authorization_url(api_url: str | None) -> str:
+    """Where an install link sends the admin: slack.com's authorize page, or GovSlack's for a GovSlack API URL."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(api_url or "").hostname or "").lower()
+    if host == GOV_HOST or host.endswith("." + GOV_HOST):
+        return f"https://{GOV_HOST}/oauth/v2/authorize"
+    return "https://slack.com/oauth/v2/authorize"
 
 
 class Installs:
@@ -31,6 +44,7 @@ class Installs:
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             scopes=sorted(BOT_SCOPES),
+            authorization_url=authorization_url(settings.api_url),
             installation_store=self.installations,
             state_store=self.states,
         )

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
@@ -37,7 +36,11 @@ from bot.state import MemoryState, SharedState, SQLState
 if TYPE_CHECKING:
     from bot.installs import Installs
 from bot.service import Service
+from bot.slack import identity as slack_identity
 from bot.slack.app import build_app
+from bot.slack.http import EventsHandler
+from bot.slack.identity import CredentialsRefused, Identity
+from bot.slack.middleware import drain
 from bot.slack.reports import reload_report
 
 Scope = MutableMapping[str, Any]
@@ -47,6 +50,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 log = logs.get()
 MAX_BODY_BYTES = 1_000_000
+DRAIN_SECONDS = 8.0  # within uvicorn's graceful shutdown (10 s) and Kubernetes' default grace (30 s)
 EVENTS_PATH = "/slack/events"
 _WORKSPACE = re.compile(r"[A-Z0-9]{1,32}")  # a Slack team id, as /misses?workspace= takes it
 
@@ -54,7 +58,13 @@ _WORKSPACE = re.compile(r"[A-Z0-9]{1,32}")  # a Slack team id, as /misses?worksp
 class Factdesk:
     """The running bot: store, service, Bolt app and the ASGI routes around it."""
 
-    def __init__(self, settings: Settings, knowledge: Path | None = None, store: KnowledgeStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: Path | None = None,
+        store: KnowledgeStore | None = None,
+        identity: Identity | None = None,
+    ) -> None:
         """`store`, when given, is already loaded (by `serve`'s start-up check): the knowledge loads once."""
         self.settings = settings
         self.metrics = Metrics()
@@ -68,7 +78,8 @@ class Factdesk:
             self.installs = Installs(settings)
             bolt["oauth_settings"] = self.installs.oauth_settings
         token = None if settings.oauth else settings.bot_token
-        self.client = AsyncWebClient(token=token, base_url=settings.api_url or AsyncWebClient.BASE_URL)
+        self.client = slack_identity.client(token, settings.api_url or AsyncWebClient.BASE_URL)
+        self.identity = None if settings.oauth else (identity or Identity(settings.bot_token or ""))
         notify = None
         if settings.maintainers_channel and settings.bot_token:
             # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
@@ -85,8 +96,17 @@ class Factdesk:
             misses=Misses(self.state),
             debug=settings.debug,
         )
-        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
-        self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        self.bolt = build_app(
+            self.service,
+            state=self.state,  # event ids and share clicks, shared by every replica of the same database
+            signing_secret=settings.signing_secret or "",
+            client=self.client,
+            identity=self.identity,
+            installations=slack_identity.Installations(self.installs.installations) if self.installs else None,
+            **bolt,
+        )
+        self.handler = EventsHandler(self.bolt, path=EVENTS_PATH)
+        self.socket_alive: Callable[[], Awaitable[bool]] | None = None  # set in Socket Mode
         self.tasks: list[asyncio.Task[Any]] = []
 
     async def _notify(self, outcome: Outcome) -> None:
@@ -101,6 +121,8 @@ class Factdesk:
             await self.state.create_tables()
         self.tasks.append(asyncio.create_task(self._load_then_watch()))
         self.tasks.append(asyncio.create_task(self.service.misses.run()))
+        if self.identity is not None and not self.identity.checked and self.identity.token:
+            self.tasks.append(asyncio.create_task(self._check_credentials(self.identity)))
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on every platform
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
 
@@ -128,7 +150,18 @@ class Factdesk:
         else:
             log.error("knowledge_invalid", errors=[str(p) for p in outcome.errors])
 
+    async def _check_credentials(self, identity: Identity) -> None:
+        """Each worker learns the bot's ids once, off the request path; requests never wait for it."""
+        try:
+            if not await identity.check(self.client):
+                await identity.keep_checking(self.client)
+        except CredentialsRefused as e:
+            log.error("slack_credentials_refused", reason=str(e))
+
     async def shutdown(self) -> None:
+        # Acked events and clicks may still be answering (Bolt's lazy listeners): let them finish first, or a
+        # rolling restart loses answers Slack will never ask for again.
+        await drain(self.bolt, DRAIN_SECONDS)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -208,7 +241,13 @@ class Factdesk:
         if self.store.pending:
             body["reason"] = [str(p) for p in self.store.pending[:20]]
         code = 200 if state in ("ok", "degraded") else 503
+        if not await self._socket_ok():
+            body["socket"], code = "disconnected", 503
         await _respond(send, code, json.dumps(body).encode(), "application/json")
+
+    async def _socket_ok(self) -> bool:
+        """In Socket Mode all of Slack's traffic comes over the socket: with it down the bot is not serving."""
+        return self.socket_alive is None or await self.socket_alive()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -316,6 +355,25 @@ def _state_ready(settings: Settings) -> bool:
     return True
 
 
+def check_credentials(settings: Settings) -> tuple[bool, Identity | None]:
+    """Ask Slack once, before listening, whether SLACK_BOT_TOKEN is good.
+
+    A refused token is one line on stderr and False (not starting: every command would only apologise).
+    Unreachable is a warning; the identity, checked or not, goes to the app, which keeps retrying. With many
+    workspaces there is no single token to check (None).
+    """
+    if settings.oauth or not settings.bot_token:
+        return True, None
+    identity = Identity(settings.bot_token)
+    web = slack_identity.client(settings.bot_token, settings.api_url or AsyncWebClient.BASE_URL)
+    try:
+        asyncio.run(identity.check(web))
+    except CredentialsRefused as e:
+        print(f"factdesk: error: {e}", file=sys.stderr)
+        return False, None
+    return True, identity
+
+
 def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
     import uvicorn
 
@@ -323,6 +381,9 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
         return 1
     store = _load_or_fail(settings, knowledge)
     if store is None:
+        return 1
+    good, identity = check_credentials(settings)
+    if not good:
         return 1
     host = host or settings.host
     port = settings.port if port is None else port
@@ -342,7 +403,7 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
         uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
     else:
-        uvicorn.run(Factdesk(settings, knowledge, store), **common)
+        uvicorn.run(Factdesk(settings, knowledge, store, identity), **common)
     return 0
 
 
@@ -354,11 +415,14 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
     store = _load_or_fail(settings, knowledge)
     if store is None:
         return 1
+    good, identity = check_credentials(settings)
+    if not good:
+        return 1
 
     async def run() -> None:
         import uvicorn
 
-        bot = Factdesk(settings, knowledge, store)
+        bot = Factdesk(settings, knowledge, store, identity)
         await bot.startup()
         # Slack's traffic comes over the socket; the port still answers /healthz and /metrics, so probes and
         # Prometheus work the same in both modes (HTTP requests to /slack/events are refused unsigned).
@@ -367,8 +431,10 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
         health = uvicorn.Server(config)
         probes = asyncio.create_task(health.serve())
         log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port)
+        handler = AsyncSocketModeHandler(bot.bolt, settings.app_token)
+        bot.socket_alive = handler.client.is_connected
         try:
-            await AsyncSocketModeHandler(bot.bolt, settings.app_token).start_async()  # type: ignore[no-untyped-call]
+            await handler.start_async()  # type: ignore[no-untyped-call]
         finally:
             health.should_exit = True
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -44,7 +44,7 @@ class Asker:
     user: str = ""
     channel: str = ""
     groups: frozenset[str] = frozenset()
-    workspace: str = ""  # the Slack team id; "" with one workspace
+    workspace: str = ""  # the Slack team id, so status and misses can be per workspace
 
 
 @dataclass(frozen=True, slots=True)

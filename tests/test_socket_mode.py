@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from tests.conftest import KNOWLEDGE, ROOT
+from tests.support import slack_client as sc
 from tests.support import slack_stand_in
 from tests.support.server import BOT_TOKEN, free_port, wait_healthy
 from tests.support.socket_stand_in import SocketStandIn
@@ -76,3 +78,49 @@ def test_mention_over_socket_mode_is_answered_in_thread(
     body = posted.body if isinstance(posted.body, dict) else dict(parse_qsl(posted.body))
     assert body["channel"] == "C0NEWSDESK" and body["thread_ts"] == "1718870000.000100"
     assert "1990" in str(body["blocks"]) and "1991" in str(body["blocks"])
+
+
+def test_a_redelivered_event_is_answered_once(
+    socket_bot: tuple[SocketStandIn, Path], slack: slack_stand_in.StandIn
+) -> None:
+    ws, _ = socket_bot
+    event = {"type": "app_mention", "user": "U0REPORTER", "channel": "C0TWICE", "text": "<@U0FACTBOT> timeline",
+             "ts": "1718870900.000100", "event_ts": "1718870900.000100"}  # fmt: skip
+    payload = {"type": "event_callback", "team_id": "T0NEWS", "api_app_id": "A0FACTDESK", "event": event,
+               "event_id": "EvTWICE", "event_time": 1718870900}  # fmt: skip
+    ws.push({"envelope_id": "env-3", "type": "events_api", "payload": payload})
+    ws.wait_ack("env-3")
+    # Slack's retry after a lost ack: a new envelope, the same event id, retry_attempt set.
+    ws.push({"envelope_id": "env-4", "type": "events_api", "payload": payload, "retry_attempt": 1,
+             "retry_reason": "timeout"})  # fmt: skip
+    ws.wait_ack("env-4")
+    time.sleep(1.0)
+    assert len([r for r in slack.calls("/api/chat.postMessage") if r.body.get("channel") == "C0TWICE"]) == 1
+
+
+def test_healthz_is_503_while_the_socket_is_down(
+    socket_bot: tuple[SocketStandIn, Path], slack: slack_stand_in.StandIn
+) -> None:
+    ws, log = socket_bot
+    port = int(re.findall(r'"health_port": (\d+)', log.read_text())[0])
+    assert sc.request(port, "GET", "/healthz").status == 200
+    slack.replies["/api/apps.connections.open"] = {"ok": False, "error": "internal_error"}  # no new socket
+    ws.drop()
+    deadline = time.monotonic() + 15
+    seen = 200
+    while seen == 200 and time.monotonic() < deadline:
+        seen = sc.request(port, "GET", "/healthz").status
+        time.sleep(0.1)
+    assert seen == 503
+    assert sc.request(port, "GET", "/healthz").json()["socket"] == "disconnected"
+
+
+def test_slack_sdk_floor_excludes_the_closed_session_retry_loop() -> None:
+    """slack-sdk before 3.45 could retry forever on a closed aiohttp session in Socket Mode."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    (sdk,) = [Requirement(d) for d in deps if Requirement(d).name == "slack-sdk"]
+    assert "3.44.9" not in sdk.specifier and "3.45.0" in sdk.specifier

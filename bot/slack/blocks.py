@@ -1,4 +1,4 @@
-"""Render an `Answer` as a Slack message: Block Kit built with `slack_sdk.models.blocks`.
+"""Render an `Answer` as a Slack message: Block Kit built as plain dicts (bot/slack/kit.py).
 
 Slack rejects a whole message when one block breaks a limit, and a reporter then gets nothing. So every
 text is cut to its limit here at a word boundary, and an answer with more items than fit ends with
@@ -13,7 +13,10 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from slack_sdk.models.blocks import (
+from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
+from bot.core.model import Correction, Knowledge
+from bot.core.text import clip, escape_mrkdwn
+from bot.slack.kit import (
     ActionsBlock,
     Block,
     ButtonElement,
@@ -23,12 +26,8 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
+    View,
 )
-from slack_sdk.models.views import View
-
-from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
-from bot.core.model import Correction, Knowledge
-from bot.core.text import clip, escape_mrkdwn
 
 MAX_BLOCKS = 50
 HEADER_CHARS = 150
@@ -44,14 +43,18 @@ ECHO_CHARS = 200
 CORRECTED_NOTICE = ":warning: This answer includes a corrected entry: the correction is shown with it."
 SHARE_ACTION = "share_answer"
 SHARE_LABEL = "Share to channel"
+CITE_ACTION = "copy_citation"
+CITE_LABEL = "Copy citation"
+CHECK_SHORTCUT = "check_with_factdesk"
+CHANGED_NOTICE = ":arrows_counterclockwise: The knowledge changed since you asked: this is the current answer."
 
 
 def esc(text: str, limit: int) -> str:
     """Escape, then fit: cut the raw text so that its escaped form stays within `limit`."""
-    out = escape_mrkdwn(text)
     budget = limit
-    while len(out) > limit:
-        budget -= max(1, len(out) - limit)
+    out = escape_mrkdwn(clip(text, budget))
+    while len(out) > limit:  # escaping grew it: give back exactly the excess and cut again
+        budget -= len(out) - limit
         out = escape_mrkdwn(clip(text, max(1, budget)))
     return out
 
@@ -175,8 +178,9 @@ def _side_by_side(items: list[Item], refs: Refs) -> list[Block]:
 
 
 def share_value(answer: Answer) -> str | None:
-    """What the share button carries: the question, so the shared answer is recomputed, not trusted."""
-    value = json.dumps({"c": answer.command, "q": answer.query}, ensure_ascii=False)
+    """What the buttons carry: the question, so the answer is recomputed rather than trusted from the client,
+    and the knowledge version it was answered from, so a reload in between is noticed instead of shared unseen."""
+    value = json.dumps({"c": answer.command, "q": answer.query, "v": answer.version}, ensure_ascii=False)
     return value if len(value) <= BUTTON_VALUE_CHARS else None
 
 
@@ -186,13 +190,33 @@ def fallback_text(answer: Answer) -> str:
     return esc(f"{answer.title}: {first}" if first and first != answer.title else answer.title, FALLBACK_CHARS)
 
 
-def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[str, Any]]:
+def citations(answer: Answer) -> list[Citation]:
+    """Each source the answer quotes, once, in order of first use."""
+    seen: dict[str, Citation] = {}
+    for item in answer.items:
+        for c in item.citations:
+            seen.setdefault(c.source_id, c)
+    return list(seen.values())
+
+
+def citation_plain(answer: Answer) -> list[str]:
+    """Outlet, “headline”, date, link: one plain line per source, as a copy desk pastes it."""
+    return [
+        f"{c.credit}, “{c.headline}”, {c.published.display()}, {c.link or '(no link known)'}" for c in citations(answer)
+    ]
+
+
+def render_blocks(
+    answer: Answer, *, shared_by: str | None = None, share: bool = True, changed: bool = False
+) -> list[dict[str, Any]]:
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title, HEADER_CHARS)))]
     tail: list[Block] = []
     if answer.kind in (Kind.MISS, Kind.NOTICE) and answer.query.strip():
         blocks.append(_context(f"You asked: {esc(answer.query.strip(), ECHO_CHARS)}"))
     if answer.intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=esc(answer.intro, SECTION_CHARS))))
+    if changed:
+        blocks.append(_context(CHANGED_NOTICE))
     if answer.corrected:  # said first, as a newsroom runs a correction: before the reader quotes it
         blocks.append(_context(CORRECTED_NOTICE))
     if answer.suggestions:
@@ -200,9 +224,11 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
         tail.append(SectionBlock(text=MarkdownTextObject(text=f"Did you mean: {tried}")))
     if shared_by:
         tail.append(_context(f"Shared by <@{escape_mrkdwn(shared_by)}> from {escape_mrkdwn(answer.command)}"))
-    elif answer.shareable and (value := share_value(answer)) is not None:
-        button = ButtonElement(text=SHARE_LABEL[:BUTTON_CHARS], action_id=SHARE_ACTION, value=value)
-        tail.append(ActionsBlock(elements=[button]))
+    elif share and answer.shareable and (value := share_value(answer)) is not None:
+        buttons = [ButtonElement(text=SHARE_LABEL[:BUTTON_CHARS], action_id=SHARE_ACTION, value=value)]
+        if citations(answer):
+            buttons.append(ButtonElement(text=CITE_LABEL[:BUTTON_CHARS], action_id=CITE_ACTION, value=value))
+        tail.append(ActionsBlock(elements=buttons))
 
     items = list(answer.items)
     refs = Refs(items)
@@ -239,12 +265,23 @@ def render_blocks(answer: Answer, *, shared_by: str | None = None) -> list[dict[
     return [b.to_dict() for b in blocks]
 
 
-def render_message(answer: Answer, *, response_type: str = "ephemeral", shared_by: str | None = None) -> dict[str, Any]:
-    """The whole Slack message payload: what the bot puts in the ack, and what `factdesk ask --json` prints."""
+def render_message(
+    answer: Answer,
+    *,
+    response_type: str = "ephemeral",
+    shared_by: str | None = None,
+    share: bool = True,
+    changed: bool = False,
+) -> dict[str, Any]:
+    """The whole Slack message payload: what the bot puts in the ack, and what `factdesk ask --json` prints.
+
+    `share=False` for replies that are already public or cannot be replaced (threads, DMs, shortcuts): a Share
+    click there would delete the reply itself.
+    """
     return {
         "response_type": response_type,
         "text": fallback_text(answer),
-        "blocks": render_blocks(answer, shared_by=shared_by),
+        "blocks": render_blocks(answer, shared_by=shared_by, share=share, changed=changed),
     }
 
 

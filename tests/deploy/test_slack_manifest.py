@@ -46,7 +46,10 @@ def test_manifest_declares_exactly_what_the_code_handles(mode: str, topics: list
     assert m["settings"]["event_subscriptions"]["bot_events"] == list(slack_app.BOT_EVENTS)
     assert sorted(m["oauth_config"]["scopes"]["bot"]) == sorted(slack_app.BOT_SCOPES)
     assert "user" not in m["oauth_config"]["scopes"]  # never acts as a person
-    assert m["settings"]["interactivity"]["is_enabled"] is bool(slack_app.ACTIONS)
+    assert m["settings"]["interactivity"]["is_enabled"] is bool(slack_app.ACTIONS or slack_app.SHORTCUTS)
+    shortcuts = m["features"]["shortcuts"]
+    assert sorted(s["callback_id"] for s in shortcuts) == sorted(slack_app.SHORTCUTS)
+    assert all(s["type"] == "message" and len(s["name"]) <= 24 and len(s["description"]) <= 80 for s in shortcuts)
     home = m["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"] and not home["messages_tab_read_only_enabled"]
 
@@ -91,6 +94,10 @@ def test_every_declared_event_command_and_action_reaches_a_listener(slack: slack
             seen[command] = await status(
                 sc.command_body("article4", command=command), "application/x-www-form-urlencoded"
             )
+        message = {"type": "message", "user": "U0WRITER", "text": "timeline", "ts": "1718870000.000100"}
+        for shortcut in slack_app.SHORTCUTS:
+            body = sc.shortcut_body(message, f"{slack.url}/respond").replace(b"check_with_factdesk", shortcut.encode())
+            seen[shortcut] = await status(body, "application/x-www-form-urlencoded")
         value = json.dumps({"c": "/pact", "q": "article4"})
         for action in slack_app.ACTIONS:
             body = sc.action_body(value, f"{slack.url}/respond").replace(b"share_answer", action.encode())

@@ -82,7 +82,8 @@ def test_share_button_carries_the_question(pact: Door) -> None:
     (actions,) = [b for b in msg["blocks"] if b["type"] == "actions"]
     button = actions["elements"][0]
     assert button["action_id"] == bk.SHARE_ACTION
-    assert json.loads(button["value"]) == {"c": "/pact", "q": "quote kim"}
+    version = pact.answer("quote kim").version
+    assert version and json.loads(button["value"]) == {"c": "/pact", "q": "quote kim", "v": version}
 
 
 def test_shared_answer_names_who_shared_it_and_has_no_button(pact: Door) -> None:
@@ -149,3 +150,13 @@ def test_compared_wordings_show_their_differences_in_bold() -> None:
     shown = "\n".join(texts(msg["blocks"]))
     assert "“*If one* side is *placed under attack,* the other side *provides* help without delay”" in shown
     assert "Wording by Wire A" in shown and "Wording by Wire B" in shown
+
+
+@pytest.mark.parametrize("times", [2.5, 10])
+def test_text_far_over_its_limit_is_cut_near_the_limit_not_to_an_ellipsis(times: float) -> None:
+    text = "The council approved the plan & more. " * int(bk.SECTION_CHARS * times / 38)
+    out = bk.esc(text, bk.SECTION_CHARS)
+    assert bk.SECTION_CHARS - 60 <= len(out) <= bk.SECTION_CHARS and out.endswith("…")
+    long_item = Answer(Kind.FACTS, "Facts", (Item(kind=ItemKind.FACT, text=text),))
+    fallback = bk.fallback_text(long_item)  # the notification text too
+    assert bk.FALLBACK_CHARS - 60 <= len(fallback) <= bk.FALLBACK_CHARS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -36,8 +37,10 @@ def bot(slack: slack_stand_in.StandIn, tmp_path_factory: pytest.TempPathFactory)
 def test_slash_command_is_answered_inside_the_ack(bot: Running, pact: Door) -> None:
     r = sc.post_signed(bot.port, sc.command_body("article4"))
     assert r.status == 200 and r.headers["content-type"].startswith("application/json")
-    # The very payload `factdesk ask --json article4` prints.
-    assert r.json() == render_message(pact.answer("article4"))
+    # The very payload `factdesk ask --json article4` prints, its buttons carrying the version it was answered from.
+    version = json.loads(r.json()["blocks"][-1]["elements"][0]["value"])["v"]
+    assert len(version) == 12
+    assert r.json() == render_message(dataclasses.replace(pact.answer("article4"), version=version))
 
 
 @pytest.mark.parametrize(
@@ -122,13 +125,15 @@ def test_share_button_posts_the_answer_to_the_channel(bot: Running, slack: slack
     response_url = f"{slack.url}/hooks/share-1"
     r = sc.post_signed(bot.port, sc.action_body(value, response_url, user="U0SHARER"))
     assert r.status == 200
-    (posted,) = slack.wait_for("/hooks/share-1")
-    body = posted.body
-    assert body["response_type"] == "in_channel"
-    assert body["delete_original"] is True and body["replace_original"] is False
-    assert body["blocks"][0] == first["blocks"][0]  # the same answer
-    assert "Shared by <@U0SHARER> from /pact" in json.dumps(body)
-    assert not [b for b in body["blocks"] if b["type"] == "actions"]
+    posted, deleted = slack.wait_for("/hooks/share-1", 2)
+    # Two requests: the message for the channel, then delete_original on its own (Slack ignores anything sent
+    # beside it, so the answer would vanish and nothing be posted).
+    assert posted.body["response_type"] == "in_channel" and "delete_original" not in posted.body
+    assert deleted.body == {"delete_original": True}
+    assert slack.channel == [posted.body] and slack.deleted == ["/hooks/share-1"]
+    assert posted.body["blocks"][0] == first["blocks"][0]  # the same answer
+    assert "Shared by <@U0SHARER> from /pact" in json.dumps(posted.body)
+    assert not [b for b in posted.body["blocks"] if b["type"] == "actions"]
 
 
 def test_a_broken_share_value_gets_an_ephemeral_apology(bot: Running, slack: slack_stand_in.StandIn) -> None:

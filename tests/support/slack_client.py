@@ -21,15 +21,16 @@ def sign(body: bytes, timestamp: int | None = None, secret: str = SECRET) -> dic
 
 
 def command_body(
-    text: str, *, command: str = "/pact", user: str = "U0REPORTER", response_url: str = "", team: str = "T0NEWS"
-) -> bytes:
+    text: str, *, command: str = "/pact", user: str = "U0REPORTER", response_url: str = "", team: str = "T0NEWS",
+    channel_name: str = "newsdesk", team_domain: str = "news",
+) -> bytes:  # fmt: skip
     return urlencode(
         {
             "token": "legacy",
             "team_id": team,
-            "team_domain": "news",
+            "team_domain": team_domain,
             "channel_id": "C0NEWSDESK",
-            "channel_name": "newsdesk",
+            "channel_name": channel_name,
             "user_id": user,
             "user_name": "reporter",
             "command": command,
@@ -41,13 +42,15 @@ def command_body(
     ).encode()
 
 
-def action_body(value: str, response_url: str, user: str = "U0REPORTER") -> bytes:
+def action_body(value: str, response_url: str, user: str = "U0REPORTER", *, action: str = "share_answer",
+                message_ts: str = "1718870000.000100") -> bytes:  # fmt: skip
     payload = {
         "type": "block_actions", "user": {"id": user, "username": "reporter", "team_id": "T0NEWS"},
         "api_app_id": "A0FACTDESK", "token": "legacy", "team": {"id": "T0NEWS", "domain": "news"},
-        "channel": {"id": "C0NEWSDESK", "name": "newsdesk"}, "container": {"type": "message", "is_ephemeral": True},
+        "channel": {"id": "C0NEWSDESK", "name": "newsdesk"},
+        "container": {"type": "message", "is_ephemeral": True, "message_ts": message_ts, "channel_id": "C0NEWSDESK"},
         "trigger_id": "1.2.3", "response_url": response_url,
-        "actions": [{"action_id": "share_answer", "block_id": "b1", "type": "button", "value": value,
+        "actions": [{"action_id": action, "block_id": "b1", "type": "button", "value": value,
                      "action_ts": "1718870001.000100", "text": {"type": "plain_text", "text": "Share to channel"}}],
     }  # fmt: skip
     return urlencode({"payload": json.dumps(payload)}).encode()
@@ -79,7 +82,21 @@ def request(port: int, method: str, path: str, body: bytes = b"", headers: dict[
         conn.close()
 
 
+def shortcut_body(message: dict[str, Any], response_url: str, user: str = "U0REPORTER") -> bytes:
+    """A message shortcut ("Check with factdesk" in a message's menu), as Slack sends it."""
+    payload = {
+        "type": "message_action", "callback_id": "check_with_factdesk", "trigger_id": "1.2.3", "token": "legacy",
+        "user": {"id": user, "name": "reporter", "team_id": "T0NEWS"}, "team": {"id": "T0NEWS", "domain": "news"},
+        "channel": {"id": "C0NEWSDESK", "name": "newsdesk"}, "message": message, "response_url": response_url,
+        "message_ts": message["ts"], "action_ts": "1718870002.000300",
+    }  # fmt: skip
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
 def post_signed(port: int, body: bytes, *, form: bool = True, timestamp: int | None = None,
-                secret: str = SECRET) -> Response:  # fmt: skip
+                secret: str = SECRET, retry: int | None = None) -> Response:  # fmt: skip
     kind = "application/x-www-form-urlencoded" if form else "application/json"
-    return request(port, "POST", "/slack/events", body, {"Content-Type": kind, **sign(body, timestamp, secret)})
+    headers = {"Content-Type": kind, **sign(body, timestamp, secret)}
+    if retry is not None:  # how Slack redelivers an event it thinks was lost
+        headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
+    return request(port, "POST", "/slack/events", body, headers)

@@ -1,5 +1,9 @@
 """A local stand-in for Slack's Socket Mode WebSocket: it says hello, pushes envelopes the test hands it, and
-records every acknowledgement the bot sends back (aiohttp, already a dependency, on its own thread)."""
+records every acknowledgement the bot sends back (aiohttp, already a dependency, on its own thread).
+
+As Slack does (https://docs.slack.dev/apis/events-api/using-socket-mode): an envelope not acknowledged within
+3 seconds is delivered again with `retry_attempt` and `retry_reason`, up to 3 times, and the connection can be
+dropped at any moment (`drop()`), after which the client must open a new one through apps.connections.open."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from aiohttp import WSMsgType, web
 class SocketStandIn:
     def __init__(self) -> None:
         self.acks: dict[str, dict[str, Any]] = {}
+        self.redeliver_unacked = True
         self.connected = threading.Event()
         self._loop = asyncio.new_event_loop()
         self._sockets: list[web.WebSocketResponse] = []
@@ -55,8 +60,27 @@ class SocketStandIn:
     def push(self, envelope: dict[str, Any]) -> None:
         async def send() -> None:
             await self._sockets[-1].send_str(json.dumps(envelope))
+            if self.redeliver_unacked:
+                self._loop.create_task(self._redeliver(envelope))
 
         asyncio.run_coroutine_threadsafe(send(), self._loop).result(10)
+
+    async def _redeliver(self, envelope: dict[str, Any]) -> None:
+        for attempt in (1, 2, 3):
+            await asyncio.sleep(3.0)
+            if envelope["envelope_id"] in self.acks or not self._sockets or self._sockets[-1].closed:
+                return
+            again = {**envelope, "retry_attempt": attempt, "retry_reason": "timeout"}
+            await self._sockets[-1].send_str(json.dumps(again))
+
+    def drop(self) -> None:
+        """Close every open connection, as Slack does when it refreshes or loses one."""
+
+        async def close() -> None:
+            for ws in self._sockets:
+                await ws.close()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
 
     def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
