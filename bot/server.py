@@ -1,9 +1,10 @@
 """Serving: one ASGI app (Bolt at /slack/events, plus /healthz and /metrics) under uvicorn, or Socket Mode.
 
 Knowledge loads in the background at start-up (/healthz answers 503 until it is in), then is watched for
-changes and reloaded off the request path. A malformed request is answered 4xx, never 500: Bolt verifies
-signatures (401), our middleware rejects signed bodies missing what Slack always sends (400), and anything
-that still fails while Bolt parses a body is answered 400 here.
+changes and reloaded off the request path. A malformed request is answered 4xx, never 500: bot/web/guard.py
+verifies the signature on the raw bytes before anything parses them (401, 408, 413), our middleware rejects
+signed bodies missing what Slack always sends (400), and anything that still fails while Bolt parses a body
+is answered 400 here. bot/web/protocol.py bounds what a connection may cost before it is a request.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hmac
 import json
 import os
 import signal
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,15 +34,16 @@ if TYPE_CHECKING:
     from bot.installs import Installs
 from bot.service import Service
 from bot.slack.app import build_app
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from bot.web import guard, protocol
+from bot.web.guard import Message, Receive, Refused, Scope, Send, is_admin
+from bot.web.lifecycle import Coalesced, Workers
 
 log = logs.get()
-MAX_BODY_BYTES = 1_000_000
 EVENTS_PATH = "/slack/events"
+#: uvicorn's graceful timeout: requests in flight at SIGTERM get this long to be answered. Budget with
+#: protocol.DRAIN_SECONDS, the preStop sleep and the app's shutdown inside terminationGracePeriodSeconds
+#: (deploy/k8s/deployment.yaml; tests/deploy checks the sum).
+GRACEFUL_SECONDS = 10
 
 
 def default_api_url() -> str:
@@ -73,9 +73,12 @@ class Factdesk:
             bolt["oauth_settings"] = self.installs.oauth_settings
         token = None if settings.oauth else settings.bot_token
         self.client = AsyncWebClient(token=token, base_url=settings.api_url or default_api_url())
-        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client, **bolt)
+        # Signatures are verified on the raw bytes before Bolt sees them (_events): Bolt need not do it again.
+        self.bolt = build_app(self.service, signing_secret=settings.signing_secret or "", client=self.client,
+                              request_verification_enabled=False, **bolt)  # fmt: skip
         self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)
         self.tasks: list[asyncio.Task[Any]] = []
+        self.reloads = Coalesced(self.service.reload_now)
         if settings.maintainers_channel and settings.bot_token:
             # With many workspaces, the maintainers' channel is in the home workspace: SLACK_BOT_TOKEN's.
             self._reports = self.client if not self.installs else AsyncWebClient(
@@ -96,7 +99,7 @@ class Factdesk:
 
     def _on_sighup(self) -> None:
         log.info("reload_requested", by="SIGHUP")
-        self.tasks.append(asyncio.create_task(self.service.reload_now()))
+        self.reloads.request()  # a storm of SIGHUPs is at most one reload running and one after it
 
     async def _load_then_watch(self) -> None:
         outcome = await asyncio.to_thread(self.store.reload)
@@ -113,6 +116,7 @@ class Factdesk:
             await self.store.watch(self.settings.watch_seconds, self.service.reloaded)
 
     async def shutdown(self) -> None:
+        await self.reloads.close()
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -140,47 +144,59 @@ class Factdesk:
         route = path if path in (EVENTS_PATH, "/healthz", "/metrics", "/misses") else "other"
         try:
             if path == "/healthz" and method in ("GET", "HEAD"):
-                await self._healthz(tracked)
+                await self._healthz(scope, tracked)
             elif path == "/misses" and method == "GET":
-                if may_read_misses(scope, self.settings.admin_token):
+                if is_admin(scope, self.settings.admin_token):
                     rows = [{"query": q, "count": n} for q, n in self.service.misses.most_common(100)]
-                    await _respond(tracked, 200, json.dumps(rows).encode(), "application/json")
+                    await guard.respond(tracked, 200, json.dumps(rows).encode(), "application/json")
                 else:
-                    await _respond(tracked, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
+                    await guard.respond(tracked, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
             elif path == "/metrics" and method == "GET":
-                await _respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
-            elif path == EVENTS_PATH and method == "POST":
-                await self._events(scope, receive, tracked, status)
+                await guard.respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
+            elif path == EVENTS_PATH and method != "POST":
+                await guard.respond(tracked, 405, b"method not allowed")
+            elif not guard.headers_are_text(scope):  # Bolt decodes them as UTF-8: refused before it crashes
+                await guard.respond(tracked, 400, b"malformed request: headers are not UTF-8")
             elif path == EVENTS_PATH:
-                await _respond(tracked, 405, b"method not allowed")
+                await self._events(scope, receive, tracked, status)
             else:
-                await self.handler(dict(scope), receive, tracked)  # Bolt's OAuth routes, or its 404
+                await self._bolt(dict(scope), receive, tracked, status)  # Bolt's OAuth routes, or its 404
         finally:
             self.metrics.request(route, status["code"] or 500, time.perf_counter() - t0)
 
     async def _events(self, scope: Scope, receive: Receive, send: Send, status: dict[str, int]) -> None:
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            await _respond(send, 413, b"request too large")
+        """Signature first, on the raw bytes, with the body capped as it streams; only then Bolt parses."""
+        try:
+            body = await guard.signed_body(scope, receive, self.settings.signing_secret or "")
+        except Refused as refused:
+            log.info("request_refused", status=refused.status, reason=refused.reason)
+            await guard.respond(send, refused.status, refused.reason.encode(), close=refused.status != 401)
             return
+        await self._bolt(scope, guard.replay(body), send, status)
+
+    async def _bolt(self, scope: Scope, receive: Receive, send: Send, status: dict[str, int]) -> None:
         try:
             await self.handler(scope, receive, send)  # type: ignore[arg-type]  # Bolt types scope as a dict
         except Exception as e:
             log.warning("request_malformed", error=type(e).__name__)
             if not status["code"]:  # nothing sent yet: the client still gets an answer
-                await _respond(send, 400, b"malformed request")
+                await guard.respond(send, 400, b"malformed request")
 
-    async def _healthz(self, send: Send) -> None:
+    async def _healthz(self, scope: Scope, send: Send) -> None:
+        """Status and version for anyone (probes need no more); topics and knowledge errors, which name
+        files and quote what is being edited, only for an admin (is_admin)."""
         state = self.store.state
         catalog = self.store.catalog
         body: dict[str, Any] = {"status": state}
         if catalog:
             body["version"] = catalog.knowledge.version
-            body["topics"] = [t.command for t in catalog.knowledge.topics]
-        if self.store.pending:
-            body["reason"] = [str(p) for p in self.store.pending[:20]]
+        if is_admin(scope, self.settings.admin_token):
+            if catalog:
+                body["topics"] = [t.command for t in catalog.knowledge.topics]
+            if self.store.pending:
+                body["reason"] = [str(p) for p in self.store.pending[:20]]
         code = 200 if state in ("ok", "degraded") else 503
-        await _respond(send, code, json.dumps(body).encode(), "application/json")
+        await guard.respond(send, code, json.dumps(body).encode(), "application/json")
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -192,30 +208,6 @@ class Factdesk:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def may_read_misses(scope: Scope, admin_token: str | None) -> bool:
-    """What reporters asked in vain can reveal a story before it runs: not for anyone who reaches the port.
-
-    With FACTDESK_ADMIN_TOKEN set, the token is required; without it, only this machine (loopback, which is
-    also where `kubectl port-forward` arrives) may read the list.
-    """
-    if admin_token:
-        sent = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
-        return hmac.compare_digest(sent, f"Bearer {admin_token}")
-    client = scope.get("client") or ("", 0)
-    return str(client[0]) in ("127.0.0.1", "::1") or str(client[0]).startswith("127.")
-
-
-async def _respond(send: Send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def create_app() -> Factdesk:
@@ -243,23 +235,39 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
     host = host or settings.host
     port = settings.port if port is None else port
     workers = workers or settings.workers
-    log.info("server_starting", host=host, port=port, workers=workers, knowledge=str(knowledge))
-    common: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": "warning",
-        "access_log": False,
-        "lifespan": "on",
-        "timeout_graceful_shutdown": 10,
-    }
+    log.info("server_starting", host=host, port=port, workers=workers, knowledge=str(knowledge),
+             open_files=protocol.raise_file_limit())  # fmt: skip
     if workers > 1:
         os.environ["FACTDESK_KNOWLEDGE"] = str(knowledge)
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # read by each worker as it imports the client
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
-        uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
+        config = uvicorn.Config("bot.server:create_app", factory=True, workers=workers, **http_options(host, port))
+        Workers(config, sockets=[config.bind_socket()]).run()  # SIGHUP reloads each worker, not restarts it
     else:
-        uvicorn.run(Factdesk(settings, knowledge), **common)
+        server = uvicorn.Server(uvicorn.Config(Factdesk(settings, knowledge), **http_options(host, port)))
+        server.run()
+        if not server.started:  # could not bind, or the app's start-up failed: uvicorn logged why
+            return 1
     return 0
+
+
+def http_options(host: str, port: int, lifespan: str = "on") -> dict[str, Any]:
+    """uvicorn's settings, the same for every mode: our bounded protocol, no proxy-header rewriting of the
+    client address (is_admin reads the socket's own peer), and no logging setup of uvicorn's own, so its
+    lines reach the root handler bot/logs.py installs (JSON or console, redacted) like every other."""
+    return {
+        "host": host,
+        "port": port,
+        "http": protocol.GuardedHttpTools,
+        "log_config": None,
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+        "server_header": False,
+        "lifespan": lifespan,
+        "timeout_keep_alive": int(protocol.IDLE_SECONDS),
+        "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+    }
 
 
 def socket_mode(settings: Settings, *, knowledge: Path) -> int:
@@ -275,8 +283,7 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
         await bot.startup()
         # Slack's traffic comes over the socket; the port still answers /healthz and /metrics, so probes and
         # Prometheus work the same in both modes (HTTP requests to /slack/events are refused unsigned).
-        config = uvicorn.Config(bot, host=settings.host, port=settings.port, log_level="warning", access_log=False,
-                                lifespan="off")  # fmt: skip
+        config = uvicorn.Config(bot, **http_options(settings.host, settings.port, lifespan="off"))
         health = uvicorn.Server(config)
         probes = asyncio.create_task(health.serve())
         log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port)
