@@ -87,8 +87,7 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._in_head = True
-        self._head_bytes = 0
+        self._in_head = True  # bytes are counted from the end of the previous response (on_response_complete)
         self._cancel_head_timer()
         self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
 
