@@ -46,7 +46,62 @@ ACTIONS = (SHARE_ACTION,)
 REQUIRED = {
     "command": ("command", "user_id"),
     "block_actions": ("user", "actions"),
+    "view_submission": ("user", "view"),
+    "view_closed": ("user", "view"),
+    "event_callback": ("event",),
 }
+#: What each event the listeners handle must carry (Slack always sends these); others are Bolt's 404.
+EVENT_REQUIRED = {
+    "app_mention": ("channel", "ts"),
+    "message": ("channel", "ts"),
+    "app_home_opened": ("user",),
+}
+#: Fields Bolt reads while routing any request, with the shape Slack gives them: an object with a string
+#: "id", or (for some payloads) a plain string id.
+_ID_OBJECTS = ("user", "team", "channel", "enterprise", "container", "view")
+
+
+def malformed(body: dict[str, Any]) -> str | None:
+    """What is wrong with a signed request's shape, or None: checked before Bolt's routing reads it, since
+    Bolt indexes these fields unguarded and a wrong shape was a 500 with a traceback, not a 4xx."""
+    kind = body.get("type")
+    if kind is None and {"command", "user_id", "text"} & body.keys():
+        kind = "command"
+    if kind is not None and not isinstance(kind, str):
+        return "type"
+    for key in REQUIRED.get(str(kind), ()):
+        if not body.get(key):
+            return key
+    for key in _ID_OBJECTS:
+        value = body.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("id", ""), str):
+            return key
+    if "actions" in body:
+        actions = body["actions"]
+        if not isinstance(actions, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+        ):
+            return "actions"
+    if kind in ("block_actions", "view_submission", "view_closed") and not isinstance(body["user"], dict):
+        return "user"
+    if kind in ("view_submission", "view_closed"):
+        view = body["view"]
+        if not isinstance(view.get("type"), str) or not isinstance(view.get("callback_id"), str):
+            return "view"
+    if "event" in body:
+        event = body["event"]
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event"
+        if event["type"] != "message" or not (event.get("subtype") or event.get("bot_id")):
+            for key in EVENT_REQUIRED.get(event["type"], ()):
+                if not isinstance(event.get(key), str) or not event[key]:
+                    return f"event.{key}"
+    for key in ("command", "user_id", "text", "channel_id", "team_id", "response_url", "trigger_id"):
+        if key in body and not isinstance(body[key], str):
+            return key
+    return None
 
 
 class RenderCache:
@@ -74,7 +129,8 @@ class RenderCache:
 
 
 class RejectMalformed(AsyncMiddleware):
-    """A signed request missing what Slack always sends is answered 400 before any listener sees it.
+    """A signed request missing what Slack always sends, or with it in a shape Slack never sends, is
+    answered 400 before Bolt routes it (see `malformed`).
 
     A middleware class rather than a decorated function: Bolt inspects a function's signature to inject its
     arguments on every request, which costs more than this check itself.
@@ -83,13 +139,19 @@ class RejectMalformed(AsyncMiddleware):
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse:
-        body = req.body
-        kind = body.get("type") or ("command" if {"command", "user_id", "text"} & body.keys() else None)
-        required = REQUIRED.get(str(kind), ())
-        if any(not body.get(k) for k in required):
-            log.warning("request_malformed", kind=kind, missing=[k for k in required if not body.get(k)])
-            return BoltResponse(status=400, body="malformed request")
+        wrong = malformed(req.body)
+        if wrong is not None:
+            kind = req.body.get("type")
+            log.warning("request_malformed", kind=kind if isinstance(kind, str) else None, field=wrong)
+            return BoltResponse(status=400, body=f"malformed request: {wrong}")
         return await next()
+
+    @classmethod
+    def install(cls, app: AsyncApp) -> None:
+        """First in the chain, ahead of Bolt's own middleware: IgnoringSelfEvents reads `event` unguarded
+        (an event that is a string was a 500), and a malformed request need not cost an authorization.
+        `app.use` would append it after them; Bolt has no public way to put one first."""
+        app._async_middleware_list.insert(0, cls())
 
 
 def _asker(user: str | None, channel: str | None) -> Asker:
@@ -130,7 +192,7 @@ def build_app(service: Service, *, signing_secret: str, client: AsyncWebClient, 
     # Work that talks to Slack (sharing, mentions, DMs, App Home) runs as lazy listeners after the ack.
     app = AsyncApp(signing_secret=signing_secret, client=client, process_before_response=True, **bolt)
 
-    app.use(RejectMalformed())
+    RejectMalformed.install(app)
 
     rendered = RenderCache()
     groups = GroupMembers(client)

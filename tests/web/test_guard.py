@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -179,3 +180,31 @@ def test_the_loopback_rule_trusts_the_socket_not_a_forwarding_header() -> None:
     assert not is_admin({"client": ("10.1.2.3", 5000)}, None)
     assert not is_admin({"client": ("127.0.0.1", 5000)}, "set")
     assert not is_admin({"client": ("127.0.0.1", 5000), "headers": [(b"authorization", b"Bearer \xff")]}, "set")
+
+
+def _payload(payload: object) -> bytes:
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def test_signed_requests_of_odd_shapes_are_400_not_500(bot: Running) -> None:
+    user = {"id": "U0REPORTER"}
+    forms = {
+        "actions: [{}]": _payload({"type": "block_actions", "user": user, "actions": [{}]}),
+        "actions: a string": _payload({"type": "block_actions", "user": user, "actions": "share"}),
+        "user: a string": _payload({"type": "block_actions", "user": "U0", "actions": [{"action_id": "a"}]}),
+        "view_submission": _payload({"type": "view_submission", "user": user, "view": {"id": "V0"}}),
+        "type: a list": _payload({"type": ["block_actions"]}),
+    }
+    events = {
+        "event: a string": {"type": "event_callback", "event": "app_mention", "team_id": "T0NEWS"},
+        "event without type": {"type": "event_callback", "event": {"user": "U0"}, "team_id": "T0NEWS"},
+        "mention without channel": {"type": "event_callback", "event": {"type": "app_mention", "ts": "1.2"}},
+    }
+    for name, body in forms.items():
+        r = sc.post_signed(bot.port, body)
+        assert r.status == 400, (name, r.status, r.body)
+    for name, event in events.items():
+        r = sc.post_signed(bot.port, json.dumps(event).encode(), form=False)
+        assert r.status == 400, (name, r.status, r.body)
+    no_tracebacks(bot)
+    assert answers(bot)
