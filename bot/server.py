@@ -44,6 +44,8 @@ EVENTS_PATH = "/slack/events"
 #: protocol.DRAIN_SECONDS, the preStop sleep and the app's shutdown inside terminationGracePeriodSeconds
 #: (deploy/k8s/deployment.yaml; tests/deploy checks the sum).
 GRACEFUL_SECONDS = 10
+#: The app's own shutdown after that (deferred work, reload tasks, the installs database), at most.
+SHUTDOWN_SECONDS = 5
 
 
 def default_api_url() -> str:
@@ -116,6 +118,13 @@ class Factdesk:
             await self.store.watch(self.settings.watch_seconds, self.service.reloaded)
 
     async def shutdown(self) -> None:
+        try:
+            async with asyncio.timeout(SHUTDOWN_SECONDS):  # inside Kubernetes' grace period (see above)
+                await self._stop()
+        except TimeoutError:
+            log.error("shutdown_timed_out", seconds=SHUTDOWN_SECONDS)
+
+    async def _stop(self) -> None:
         await self.reloads.close()
         for task in self.tasks:
             task.cancel()

@@ -2,8 +2,8 @@
 
 A reload reads and checks every knowledge file and tells the maintainers' channel; a burst of SIGHUPs (a
 script in a loop, a config-management tool) must not become a burst of reloads and posts. One reload runs at
-a time and every request that arrives while it runs is folded into one more reload after it, so the last
-request is always honoured and a storm costs two reloads.
+a time, reloads start at least MIN_INTERVAL apart, and every request that arrives meanwhile is folded into
+the next one: the last request is always honoured, and a storm costs one reload per MIN_INTERVAL.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ log = logs.get()
 class Coalesced:
     """Runs an async job on request; requests made while it runs fold into a single run after it."""
 
-    def __init__(self, job: Callable[[], Awaitable[Any]]) -> None:
+    def __init__(self, job: Callable[[], Awaitable[Any]], min_interval: float = 1.0) -> None:
         self.job = job
+        self.min_interval = min_interval
         self.runs = 0
         self._again = False
+        self._last = float("-inf")
         self._task: asyncio.Task[None] | None = None
 
     def request(self) -> None:
@@ -38,8 +40,13 @@ class Coalesced:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
+            wait = self._last + self.min_interval - loop.time()
+            if wait > 0:  # requests arriving meanwhile set _again and are served by this run
+                await asyncio.sleep(wait)
             self._again = False
+            self._last = loop.time()
             self.runs += 1
             try:
                 await self.job()
