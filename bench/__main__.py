@@ -1,4 +1,4 @@
-"""`python -m bench [search|serve|workers] ...` (also `./run bench`)."""
+"""`python -m bench [search|serve|soak] ...` (also `./run bench`)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ def main(argv: list[str]) -> int:
         from bench import serve
 
         return serve.main(rest)
+    if what == "soak":
+        from bench import soak
+
+        return soak.main(rest)
     print(
-        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers]\n"
+        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers] | soak [--seconds S]\n"
         "e.g. python -m bench search 1000,10000",
         file=sys.stderr,
     )

@@ -74,6 +74,8 @@ def malformed(body: dict[str, Any]) -> str | None:
             return key
     for key in _ID_OBJECTS:
         value = body.get(key)
+        if key == "view" and key in body and not isinstance(value, dict):  # Bolt reads a present view's fields
+            return key
         if value is None or isinstance(value, str):
             continue
         if not isinstance(value, dict) or not isinstance(value.get("id", ""), str):

@@ -5,8 +5,8 @@ uvicorn arms its keep-alive timer only after a response, so a connection that ne
 trickles its headers a byte at a time, was held forever; enough of them exhausted the file descriptors and
 nobody, /healthz included, got in. Here every connection must send a request soon after it opens
 (IDLE_SECONDS), finish its headers soon after starting them (HEAD_SECONDS) and keep them under
-MAX_HEAD_BYTES; past MAX_CONNECTIONS the connection idle longest is closed to make room, which is always a
-silent or slow one, never one being answered.
+MAX_HEAD_BYTES; past MAX_CONNECTIONS a connection that has said nothing for a while is closed to make room
+(never one being answered; see _evict).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ IDLE_SECONDS = 5.0
 HEAD_SECONDS = 5.0
 MAX_HEAD_BYTES = 32 * 1024
 MAX_CONNECTIONS = 512
+LOW_WATER = MAX_CONNECTIONS * 7 // 8
+YOUNG_SECONDS = 0.25
 #: At SIGTERM, how long an idle keep-alive connection stays open (listeners already closed): a request a
 #: client wrote just before the signal is still answered, with `Connection: close`.
 DRAIN_SECONDS = 2.0
@@ -49,6 +51,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._in_head = True
         self._head_timer: asyncio.TimerHandle | None = None
         self._since = 0.0
+        self._served = False
         self._draining = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -56,17 +59,28 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._since = self.loop.time()
         # A fresh connection gets the same idle limit as one between requests.
         self.timeout_keep_alive_task = self.loop.call_later(IDLE_SECONDS, self.timeout_keep_alive_handler)
-        if len(self.connections) > MAX_CONNECTIONS:
+        if len(self.connections) > MAX_CONNECTIONS:  # (closed ones leave the set a moment later)
             self._evict()
 
     def _idle(self) -> bool:
         return self.cycle is None or self.cycle.response_complete
 
+    def _quiet(self, now: float) -> bool:
+        """No request on its way, and nothing heard since long enough ago to tell."""
+        return self._idle() and not self._head_bytes and now - self._since > YOUNG_SECONDS
+
     def _evict(self) -> None:
-        idle = [c for c in self.connections if isinstance(c, GuardedHttpTools) and c is not self and c._idle()]
-        if idle:
-            oldest = min(idle, key=lambda c: c._since)
-            oldest.transport.close()
+        """Make room down to LOW_WATER connections (in one sweep, so that a flood of connections costs one
+        sort per few dozen of them, not one scan each): first those that have said nothing for a while (an
+        honest client speaks at once), the longest silent first; keep-alive connections that have been
+        served only after those; never one with a request on its way or that opened or was answered in the
+        last YOUNG_SECONDS (its bytes may simply not have been read yet)."""
+        now = self.loop.time()
+        open_ = [c for c in self.connections if isinstance(c, GuardedHttpTools) and not c.transport.is_closing()]
+        idle = [c for c in open_ if c is not self and c._quiet(now)]
+        excess = len(open_) - LOW_WATER
+        for c in sorted(idle, key=lambda c: (c._served, c._since))[:excess]:
+            c.transport.close()
 
     def data_received(self, data: bytes) -> None:
         if not self._in_head:
@@ -114,6 +128,7 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         self._since = self.loop.time()
+        self._served = True
         self._in_head = True
         self._head_bytes = 0
         super().on_response_complete()
