@@ -179,7 +179,7 @@ class Factdesk:
             body = await guard.signed_body(scope, receive, self.settings.signing_secret or "")
         except Refused as refused:
             log.info("request_refused", status=refused.status, reason=refused.reason)
-            await guard.respond(send, refused.status, refused.reason.encode(), close=refused.status != 401)
+            await guard.respond(send, refused.status, refused.reason.encode(), close=True)  # body maybe unread
             return
         await self._bolt(scope, guard.replay(body), send, status)
 

@@ -209,3 +209,17 @@ def test_signed_requests_of_odd_shapes_are_400_not_500(bot: Running) -> None:
         assert r.status == 400, (name, r.status, r.body)
     no_tracebacks(bot)
     assert answers(bot)
+
+
+def test_oauth_routes_refuse_headers_that_are_not_utf8_and_still_work(
+    slack: slack_stand_in.StandIn, tmp_path: Path
+) -> None:
+    env = {"SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": "client-secret-not-real", "SLACK_BOT_TOKEN": "",
+           "FACTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'installs.sqlite3'}"}  # fmt: skip
+    with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as oauth:
+        odd = raw_http.head("GET", "/slack/install", oauth.port, [("Cookie", b"slack-app-oauth-state=\xff\xfe")])
+        assert raw_http.exchange(oauth.port, odd)[0] == 400
+        odd_query = raw_http.head("GET", "/slack/oauth_redirect?code=%FF&state=\xff", oauth.port, [])
+        assert raw_http.exchange(oauth.port, odd_query)[0] in (400, 401, 403)
+        assert sc.request(oauth.port, "GET", "/slack/install").status == 200  # unsigned GETs still work
+        assert "Traceback" not in oauth.logs()
