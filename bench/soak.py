@@ -313,7 +313,9 @@ def main(argv: list[str]) -> int:
         proc.terminate()
         proc.wait(timeout=30)
         stand_in.close()
-    reloads = log.read_text("utf-8", errors="replace").count('"knowledge_reloaded"')
+    server_log = log.read_text("utf-8", errors="replace")
+    reloads = server_log.count('"knowledge_reloaded"')
+    log_errors = server_log.count('"level": "error"') + server_log.count("Traceback")
     print(
         f"\nsoak: {args.connections} signed connections; calm {args.calm:.0f} s, then {args.seconds:.0f} s under attack"
     )
@@ -326,7 +328,7 @@ def main(argv: list[str]) -> int:
         print(f"signed answers lost, by cause: calm {calm.why_lost}, attack {hostile.why_lost}")
     print(f"p99 under attack / calm: {p99(hostile.latencies) / p99(calm.latencies):.1f}x")
     print(f"RSS: {rss0:.0f} MB before the attack, peak {peak:.0f} MB, {rss1:.0f} MB after")
-    print(f"SIGHUPs sent: {hups}; reloads done: {reloads}")
+    print(f"SIGHUPs sent: {hups}; reloads done: {reloads}; server log: {log_errors} errors or tracebacks ({log})")
     print("hostile requests by outcome (0 = connection closed by the server):")
     for key, n in sorted(hostile.hostile.items()):
         print(f"  {key:<24} {n}")
@@ -343,6 +345,7 @@ def main(argv: list[str]) -> int:
         )
         <= TARGETS["p99_ms"],
         f"still healthy afterwards: {alive}": alive,
+        f"no error or traceback in the server's log ({log_errors})": log_errors == 0,
         "SIGHUP storms coalesced (reloads < SIGHUPs / 10)": reloads < max(1, hups) / 10,
     }
     print("\ntargets:")
