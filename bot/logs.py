@@ -149,6 +149,7 @@ def configure(fmt: str = "console", *, debug: bool = False, secrets: Iterable[st
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact.rendering(renderer)],
         )
     )
+    logging.captureWarnings(True)  # Python's warnings too (py.warnings), instead of raw lines on stderr
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.WARNING)

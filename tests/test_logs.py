@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+import warnings
 from datetime import UTC, datetime, timedelta
 
 from bot import logs
@@ -101,3 +102,17 @@ def test_json_lines_escape_control_characters() -> None:
     first, second = _lines(out)  # exactly two lines, each valid JSON
     assert first["user"] == FORGED and second["logger"] == "uvicorn.error"
     assert "\x1b" not in out.getvalue() and "\u2028" not in out.getvalue()
+
+
+def test_python_warnings_go_through_the_pipeline_too() -> None:
+    out = io.StringIO()
+    with warnings.catch_warnings():  # pytest records warnings itself; inside this block they are shown again
+        warnings.simplefilter("always")
+        logging.captureWarnings(False)  # earlier tests' configure() captured pytest's own hook; start afresh
+        logs.configure("json", secrets=[SECRET], stream=out)
+        try:
+            warnings.warn(f"deprecated call with {SECRET}", DeprecationWarning, stacklevel=1)
+        finally:
+            logging.captureWarnings(False)
+    (line,) = _lines(out)
+    assert line["logger"] == "py.warnings" and SECRET not in json.dumps(line)

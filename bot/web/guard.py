@@ -24,7 +24,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY_BYTES = 1_000_000
-BODY_SECONDS = 10.0  # a whole body must arrive in this time once its headers have
+BODY_SECONDS = 5.0  # a whole body must arrive in this time once its headers have (Slack sends it at once)
 WINDOW_SECONDS = 300  # Slack: refuse a timestamp more than five minutes away from now (replays)
 _FORWARDED = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
 

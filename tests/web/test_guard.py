@@ -127,6 +127,10 @@ def test_healthz_details_are_for_the_admin(bot: Running) -> None:
 
 def test_silent_and_slow_connections_are_closed(bot: Running) -> None:
     silent = raw_http.connect(bot.port)
+    slow_body = raw_http.connect(bot.port)  # signed-looking head, then a body that never comes
+    slow_body.sendall(raw_http.head("POST", "/slack/events", bot.port, [
+        ("Content-Length", "1000"), ("X-Slack-Request-Timestamp", str(int(time.time()))),
+        ("X-Slack-Signature", "v0=" + "0" * 64)]) + b"text=")  # fmt: skip
     slow = raw_http.connect(bot.port)
     slow.sendall(b"POST /slack/events HTTP/1.1\r\n")
     t0 = time.monotonic()
@@ -141,6 +145,7 @@ def test_silent_and_slow_connections_are_closed(bot: Running) -> None:
     closed, got = raw_http.closed_within(slow, 3)
     assert closed and got.startswith(b"HTTP/1.1 408")
     assert raw_http.closed_within(silent, protocol.IDLE_SECONDS)[0]
+    assert raw_http.read_response(slow_body)[0] == 408  # long since: BODY_SECONDS < the drip above
     huge = raw_http.connect(bot.port)
     huge.sendall(b"GET /healthz HTTP/1.1\r\n" + b"X-Big: " + b"a" * (protocol.MAX_HEAD_BYTES + 10))
     closed, got = raw_http.closed_within(huge, 3)

@@ -55,6 +55,7 @@ def test_sighup_reloads_each_worker_instead_of_restarting_them(slack: slack_stan
         wait_until(lambda: bot.logs().count('"knowledge_reloaded"') == 2)
         time.sleep(1)
         assert bot.logs().count('"knowledge_loaded"') == 2  # the same two workers: none was restarted
+        assert all(line.startswith("{") for line in bot.logs().splitlines() if line.strip())  # supervisor's too
         assert sc.post_signed(bot.port, sc.command_body("x", command=COMMAND)).status == 200
 
 
