@@ -42,7 +42,7 @@ log = logs.get()
 EVENTS_PATH = "/slack/events"
 #: uvicorn's graceful timeout: requests in flight at SIGTERM get this long to be answered. Budget with
 #: protocol.DRAIN_SECONDS, the preStop sleep and the app's shutdown inside terminationGracePeriodSeconds
-#: (deploy/k8s/deployment.yaml; tests/deploy checks the sum).
+#: (deploy/k8s/deployment.yaml; tests/web/test_signals.py checks the sum).
 GRACEFUL_SECONDS = 10
 #: The app's own shutdown after that (deferred work, reload tasks, the installs database), at most.
 SHUTDOWN_SECONDS = 5
@@ -101,7 +101,7 @@ class Factdesk:
 
     def _on_sighup(self) -> None:
         log.info("reload_requested", by="SIGHUP")
-        self.reloads.request()  # a storm of SIGHUPs is at most one reload running and one after it
+        self.reloads.request()  # a storm of SIGHUPs is at most one reload a second, the last one honoured
 
     async def _load_then_watch(self) -> None:
         outcome = await asyncio.to_thread(self.store.reload)
@@ -178,7 +178,8 @@ class Factdesk:
         try:
             body = await guard.signed_body(scope, receive, self.settings.signing_secret or "")
         except Refused as refused:
-            log.info("request_refused", status=refused.status, reason=refused.reason)
+            # Counted in /metrics by status; logged only in debug, or a flood of junk would flood the log too.
+            log.debug("request_refused", status=refused.status, reason=refused.reason)
             await guard.respond(send, refused.status, refused.reason.encode(), close=True)  # body maybe unread
             return
         await self._bolt(scope, guard.replay(body), send, status)
