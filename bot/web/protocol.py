@@ -87,6 +87,7 @@ class GuardedHttpTools(HttpToolsProtocol):
             super().data_received(data)
             return
         self._head_bytes += len(data)
+        self._start_head_clock()  # from the first byte, even one the parser skips (blank lines)
         super().data_received(data)
         if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
             self._refuse(431, b"request header fields too large")
@@ -102,8 +103,11 @@ class GuardedHttpTools(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_head = True  # bytes are counted from the end of the previous response (on_response_complete)
-        self._cancel_head_timer()
-        self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
+        self._start_head_clock()  # a pipelined request's head began in bytes already received
+
+    def _start_head_clock(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
 
     def on_headers_complete(self) -> None:
         self._in_head = False
@@ -123,7 +127,7 @@ class GuardedHttpTools(HttpToolsProtocol):
             self.cycle.keep_alive = False
 
     def _close_if_idle(self) -> None:
-        if self._idle() and not self.transport.is_closing():
+        if self._idle() and not self._head_bytes and not self.transport.is_closing():  # a head: its clock runs
             self.transport.close()
 
     def on_response_complete(self) -> None:

@@ -134,14 +134,17 @@ def test_silent_and_slow_connections_are_closed(bot: Running) -> None:
     slow = raw_http.connect(bot.port)
     slow.sendall(b"POST /slack/events HTTP/1.1\r\n")
     t0 = time.monotonic()
+    blank = raw_http.connect(bot.port)  # blank lines, which the parser skips before a request line
     n = 0
     while time.monotonic() - t0 < protocol.HEAD_SECONDS + 1:  # a header line a second: the head never ends
         try:
             slow.sendall(f"X-Drip-{n}: y\r\n".encode())
+            blank.sendall(b"\r\n")
         except OSError:
             break
         n += 1
         time.sleep(1)
+    assert raw_http.closed_within(blank, 2)[0]
     closed, got = raw_http.closed_within(slow, 3)
     assert closed and got.startswith(b"HTTP/1.1 408")
     assert raw_http.closed_within(silent, protocol.IDLE_SECONDS)[0]
