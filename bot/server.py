@@ -296,7 +296,8 @@ def socket_mode(settings: Settings, *, knowledge: Path) -> int:
         config = uvicorn.Config(bot, **http_options(settings.host, settings.port, lifespan="off"))
         health = uvicorn.Server(config)
         probes = asyncio.create_task(health.serve())
-        log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port)
+        log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port,
+                 open_files=protocol.raise_file_limit())  # fmt: skip
         try:
             await AsyncSocketModeHandler(bot.bolt, settings.app_token).start_async()  # type: ignore[no-untyped-call]
         finally:
