@@ -174,14 +174,14 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_http()
-    from bot.server import serve
+    from bot.launch import serve
 
     return serve(settings, host=args.host, port=args.port, workers=args.workers, knowledge=_knowledge(args, settings))
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_socket()
-    from bot.server import socket_mode
+    from bot.launch import socket_mode
 
     return socket_mode(settings, knowledge=_knowledge(args, settings))
 

@@ -1,7 +1,14 @@
 """The one place structlog is configured.
 
 Events are short snake_case names with key-value context. Tokens and secrets are removed by a processor
-that runs on every event, so no call site can leak one by mistake.
+that runs on every event, so no call site can leak one by mistake. Every line, uvicorn's and Bolt's included,
+goes through the same pipeline: the standard library's root handler renders theirs with our processors, and
+uvicorn is started without a logging setup of its own (bot/server.py's http_options).
+
+Values can carry what a stranger typed (a field of a signed request that Bolt warns about, a header), so no
+value may start a line of its own or drive a terminal: JSON escapes control characters itself; the console
+renderer prints strings raw, so there they are escaped first (`\n`, `\x1b`), and a traceback's own line
+breaks are kept but indented under its event.
 """
 
 from __future__ import annotations
@@ -20,6 +27,30 @@ import structlog
 REDACTED = "[redacted]"
 _SECRET_KEYS = re.compile(r"token|secret|signature|password|authorization|cookie|client_secret", re.I)
 _SECRET_VALUES = re.compile(r"\b(xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|v0=[0-9a-f]{64})\b")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    c = match.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def escape_controls(text: str) -> str:
+    """`text` on one line with no byte a terminal would act on (ESC sequences, carriage returns)."""
+    return _CONTROL.sub(_escape_char, text) if _CONTROL.search(text) else text
+
+
+def one_line_values(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """For the console renderer, which prints strings raw: escape control characters in every value, so a
+    value cannot forge a log line. A traceback keeps its line breaks, each continuation indented."""
+    for key, value in event.items():
+        if isinstance(value, str):
+            if key == "exception":
+                event[key] = "\n".join(f"    {escape_controls(line)}" for line in value.rstrip("\n").split("\n"))
+            else:
+                event[key] = escape_controls(value)
+    return event
 
 
 class Redactor:
@@ -122,6 +153,7 @@ def configure(
         utc_timestamp,
         structlog.processors.format_exc_info,
         redact,
+        *([] if fmt == "json" else [one_line_values]),
     ]
     structlog.configure(
         processors=[*shared, redact.rendering(renderer)],
@@ -137,6 +169,7 @@ def configure(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact.rendering(renderer)],
         )
     )
+    logging.captureWarnings(True)  # Python's warnings too (py.warnings), instead of raw lines on stderr
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.WARNING)

@@ -1,9 +1,9 @@
-"""Serving: one ASGI app (Bolt at /slack/events, plus /healthz and /metrics) under uvicorn, or Socket Mode.
+"""The running bot as one ASGI app: Bolt at /slack/events, plus /healthz, /metrics and /misses.
 
-Knowledge loads in the background at start-up (/healthz answers 503 until it is in), then is watched for
-changes and reloaded off the request path. A malformed request is answered 4xx, never 500: Bolt verifies
-signatures (401), our middleware rejects signed bodies missing what Slack always sends (400), and anything
-that still fails while Bolt parses a body is answered 400 here.
+A malformed request is answered 4xx, never 500: bot/web/guard.py verifies the signature on the raw bytes before
+anything parses them (401, 408, 413), the Slack middleware rejects signed bodies missing what Slack always sends
+(400), and anything that still fails while Bolt parses a body is answered 400 here. bot/web/protocol.py bounds
+what a connection may cost before it is a request. Starting it (checks, uvicorn, Socket Mode) is bot/launch.py.
 """
 
 from __future__ import annotations
@@ -11,15 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hmac
 import json
-import os
 import re
 import signal
-import sys
-import tempfile
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -31,10 +27,6 @@ from bot.config import Settings
 from bot.core.store import KnowledgeStore, Outcome
 from bot.metrics import Metrics
 from bot.misses import Misses
-from bot.state import MemoryState, SharedState, SQLState
-
-if TYPE_CHECKING:
-    from bot.installs import Installs
 from bot.service import Service
 from bot.slack import identity as slack_identity
 from bot.slack.app import build_app
@@ -42,17 +34,45 @@ from bot.slack.http import EventsHandler
 from bot.slack.identity import CredentialsRefused, Identity
 from bot.slack.middleware import drain
 from bot.slack.reports import reload_report
+from bot.state import MemoryState, SharedState, SQLState
+from bot.web import guard
+from bot.web.guard import Message, Receive, Refused, Scope, Send, is_admin
+from bot.web.lifecycle import Coalesced
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+if TYPE_CHECKING:
+    from bot.installs import Installs
 
 log = logs.get()
-MAX_BODY_BYTES = 1_000_000
-DRAIN_SECONDS = 8.0  # within uvicorn's graceful shutdown (10 s) and Kubernetes' default grace (30 s)
 EVENTS_PATH = "/slack/events"
+#: uvicorn's graceful timeout: requests in flight at SIGTERM get this long to be answered. Budget with
+#: protocol.DRAIN_SECONDS, the preStop sleep and the app's shutdown inside terminationGracePeriodSeconds
+#: (deploy/k8s/deployment.yaml; tests/web/test_signals.py checks the sum).
+GRACEFUL_SECONDS = 10
+#: The app's own shutdown after that (acked work still answering, reload tasks, databases), at most.
+SHUTDOWN_SECONDS = 5
+DRAIN_SECONDS = 3.0  # of SHUTDOWN_SECONDS: Bolt's listeners still answering after their ack
 _WORKSPACE = re.compile(r"[A-Z0-9]{1,32}")  # a Slack team id, as /misses?workspace= takes it
+
+
+def open_state(database_url: str) -> SharedState:
+    """The shared state in FACTDESK_DATABASE_URL's database (tables are created at start-up).
+
+    A SQLite file that cannot be created (a read-only container with no URL set) falls back to this process's
+    memory with an error in the log, rather than keeping a single replica from answering; a PostgreSQL URL is
+    used as given, and a database that cannot be reached then stops the start-up.
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        try:
+            sqlite3.connect(url.database).close()
+        except sqlite3.Error as e:
+            log.error("shared_state_unavailable", error=str(e), fix="set FACTDESK_DATABASE_URL to a writable place")
+            return MemoryState()
+    return SQLState(database_url)
 
 
 class Factdesk:
@@ -103,11 +123,14 @@ class Factdesk:
             client=self.client,
             identity=self.identity,
             installations=slack_identity.Installations(self.installs.installations) if self.installs else None,
+            # Signatures are verified on the raw bytes before Bolt sees them (_events): Bolt need not do it again.
+            request_verification_enabled=False,
             **bolt,
         )
         self.handler = EventsHandler(self.bolt, path=EVENTS_PATH)
         self.socket_alive: Callable[[], Awaitable[bool]] | None = None  # set in Socket Mode
         self.tasks: list[asyncio.Task[Any]] = []
+        self.reloads = Coalesced(self.service.reload_now)
 
     async def _notify(self, outcome: Outcome) -> None:
         channel = self.settings.maintainers_channel or ""
@@ -128,7 +151,7 @@ class Factdesk:
 
     def _on_sighup(self) -> None:
         log.info("reload_requested", by="SIGHUP")
-        self.tasks.append(asyncio.create_task(self.service.reload_now()))
+        self.reloads.request()  # a storm of SIGHUPs is at most one reload a second, the last one honoured
 
     async def _load_then_watch(self) -> None:
         if self.store.catalog is None:  # not loaded by the start-up check (a worker process of several)
@@ -159,9 +182,17 @@ class Factdesk:
             log.error("slack_credentials_refused", reason=str(e))
 
     async def shutdown(self) -> None:
+        try:
+            async with asyncio.timeout(SHUTDOWN_SECONDS):  # inside Kubernetes' grace period (see above)
+                await self._stop()
+        except TimeoutError:
+            log.error("shutdown_timed_out", seconds=SHUTDOWN_SECONDS)
+
+    async def _stop(self) -> None:
         # Acked events and clicks may still be answering (Bolt's lazy listeners): let them finish first, or a
         # rolling restart loses answers Slack will never ask for again.
         await drain(self.bolt, DRAIN_SECONDS)
+        await self.reloads.close()
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -191,59 +222,72 @@ class Factdesk:
         route = path if path in (EVENTS_PATH, "/healthz", "/metrics", "/misses") else "other"
         try:
             if path == "/healthz" and method in ("GET", "HEAD"):
-                await self._healthz(tracked)
+                await self._healthz(scope, tracked)
             elif path == "/misses" and method == "GET":
                 await self._misses(scope, tracked)
             elif path == "/metrics" and method == "GET":
-                await _respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
-            elif path == EVENTS_PATH and method == "POST":
-                await self._events(scope, receive, tracked, status)
+                await guard.respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
+            elif path == EVENTS_PATH and method != "POST":
+                await guard.respond(tracked, 405, b"method not allowed")
+            elif not guard.headers_are_text(scope):  # Bolt decodes them as UTF-8: refused before it crashes
+                await guard.respond(tracked, 400, b"malformed request: headers are not UTF-8")
             elif path == EVENTS_PATH:
-                await _respond(tracked, 405, b"method not allowed")
+                await self._events(scope, receive, tracked, status)
             else:
-                await self.handler(dict(scope), receive, tracked)  # Bolt's OAuth routes, or its 404
+                await self._bolt(dict(scope), receive, tracked, status)  # Bolt's OAuth routes, or its 404
         finally:
             self.metrics.request(route, status["code"] or 500, time.perf_counter() - t0)
 
     async def _events(self, scope: Scope, receive: Receive, send: Send, status: dict[str, int]) -> None:
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            await _respond(send, 413, b"request too large")
+        """Signature first, on the raw bytes, with the body capped as it streams; only then Bolt parses."""
+        try:
+            body = await guard.signed_body(scope, receive, self.settings.signing_secret or "")
+        except Refused as refused:
+            # Counted in /metrics by status; logged only in debug, or a flood of junk would flood the log too.
+            log.debug("request_refused", status=refused.status, reason=refused.reason)
+            await guard.respond(send, refused.status, refused.reason.encode(), close=True)  # body maybe unread
             return
+        await self._bolt(scope, guard.replay(body), send, status)
+
+    async def _bolt(self, scope: Scope, receive: Receive, send: Send, status: dict[str, int]) -> None:
         try:
             await self.handler(scope, receive, send)  # type: ignore[arg-type]  # Bolt types scope as a dict
         except Exception as e:
             log.warning("request_malformed", error=type(e).__name__)
             if not status["code"]:  # nothing sent yet: the client still gets an answer
-                await _respond(send, 400, b"malformed request")
+                await guard.respond(send, 400, b"malformed request")
 
     async def _misses(self, scope: Scope, send: Send) -> None:
         """The most asked unanswered questions of one workspace (`?workspace=T…`; none: single workspace),
         summed over every process and replica sharing the state, control characters stripped."""
-        if not may_read_misses(scope, self.settings.admin_token):
-            await _respond(send, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
+        if not is_admin(scope, self.settings.admin_token):
+            await guard.respond(send, 403, b"forbidden: send Authorization: Bearer $FACTDESK_ADMIN_TOKEN")
             return
         query = parse_qs(bytes(scope.get("query_string") or b"").decode("latin-1")[:200])
         workspace = (query.get("workspace") or [""])[0]
         if workspace and not _WORKSPACE.fullmatch(workspace):
-            await _respond(send, 400, b"workspace must be a Slack team id, e.g. T0123ABCD")
+            await guard.respond(send, 400, b"workspace must be a Slack team id, e.g. T0123ABCD")
             return
         rows = [{"query": q, "count": n} for q, n in await self.service.misses.top(workspace, 100)]
-        await _respond(send, 200, json.dumps(rows).encode(), "application/json")
+        await guard.respond(send, 200, json.dumps(rows).encode(), "application/json")
 
-    async def _healthz(self, send: Send) -> None:
+    async def _healthz(self, scope: Scope, send: Send) -> None:
+        """Status and version for anyone (probes need no more); topics and knowledge errors, which name
+        files and quote what is being edited, only for an admin (is_admin)."""
         state = self.store.state
         catalog = self.store.catalog
         body: dict[str, Any] = {"status": state}
         if catalog:
             body["version"] = catalog.knowledge.version
-            body["topics"] = [t.command for t in catalog.knowledge.topics]
-        if self.store.pending:
-            body["reason"] = [str(p) for p in self.store.pending[:20]]
+        if is_admin(scope, self.settings.admin_token):
+            if catalog:
+                body["topics"] = [t.command for t in catalog.knowledge.topics]
+            if self.store.pending:
+                body["reason"] = [str(p) for p in self.store.pending[:20]]
         code = 200 if state in ("ok", "degraded") else 503
         if not await self._socket_ok():
             body["socket"], code = "disconnected", 503
-        await _respond(send, code, json.dumps(body).encode(), "application/json")
+        await guard.respond(send, code, json.dumps(body).encode(), "application/json")
 
     async def _socket_ok(self) -> bool:
         """In Socket Mode all of Slack's traffic comes over the socket: with it down the bot is not serving."""
@@ -261,185 +305,8 @@ class Factdesk:
                 return
 
 
-def open_state(database_url: str) -> SharedState:
-    """The shared state in FACTDESK_DATABASE_URL's database (tables are created at start-up).
-
-    A SQLite file that cannot be created (a read-only container with no URL set) falls back to this process's
-    memory with an error in the log, rather than keeping a single replica from answering; a PostgreSQL URL is
-    used as given, and a database that cannot be reached then stops the start-up.
-    """
-    import sqlite3
-
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        try:
-            sqlite3.connect(url.database).close()
-        except sqlite3.Error as e:
-            log.error("shared_state_unavailable", error=str(e), fix="set FACTDESK_DATABASE_URL to a writable place")
-            return MemoryState()
-    return SQLState(database_url)
-
-
-def may_read_misses(scope: Scope, admin_token: str | None) -> bool:
-    """What reporters asked in vain can reveal a story before it runs: not for anyone who reaches the port.
-
-    With FACTDESK_ADMIN_TOKEN set, the token is required; without it, only this machine (loopback, which is
-    also where `kubectl port-forward` arrives) may read the list.
-    """
-    if admin_token:
-        sent = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
-        return hmac.compare_digest(sent, f"Bearer {admin_token}")
-    client = scope.get("client") or ("", 0)
-    return str(client[0]) in ("127.0.0.1", "::1") or str(client[0]).startswith("127.")
-
-
-async def _respond(send: Send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 def create_app() -> Factdesk:
     """The uvicorn factory (used for --workers > 1): each worker process builds its own app from the env."""
     settings = Settings.from_env()
     logs.configure(settings.log_format, debug=settings.debug, secrets=settings.secrets())
     return Factdesk(settings)
-
-
-def _load_or_fail(settings: Settings, knowledge: Path) -> KnowledgeStore | None:
-    """Load the knowledge before listening: broken knowledge at start-up is an error with file:line, not a 503.
-
-    The loaded store is what the server then serves, so the knowledge is loaded once.
-    """
-    store = KnowledgeStore(knowledge, cache_dir=settings.cache_dir)
-    outcome = store.reload()
-    for p in outcome.errors:
-        print(p, file=sys.stderr)
-    if not outcome.ok:
-        print(f"factdesk: error: knowledge in {knowledge} has errors; not starting", file=sys.stderr)
-        return None
-    gc.freeze()  # it lives as long as the process: keep the collector from walking it mid-request
-    log.info("knowledge_loaded", version=outcome.version, took_ms=round(outcome.took_ms, 1))
-    return store
-
-
-def _state_ready(settings: Settings) -> bool:
-    """Reach the shared-state database and create its tables before listening: one clear line if it cannot
-    be reached (several replicas each keeping their own state would answer Slack's retries twice)."""
-    from sqlalchemy.engine import make_url
-
-    async def check() -> None:
-        state = open_state(settings.database_url)
-        try:
-            if isinstance(state, SQLState):
-                await state.create_tables()
-        finally:
-            await state.close()
-
-    try:
-        asyncio.run(check())
-    except Exception as e:
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        for secret in settings.secrets():
-            reason = reason.replace(secret, "***")
-        print(f"factdesk: error: cannot use FACTDESK_DATABASE_URL {where}: {reason}", file=sys.stderr)
-        return False
-    return True
-
-
-def check_credentials(settings: Settings) -> tuple[bool, Identity | None]:
-    """Ask Slack once, before listening, whether SLACK_BOT_TOKEN is good.
-
-    A refused token is one line on stderr and False (not starting: every command would only apologise).
-    Unreachable is a warning; the identity, checked or not, goes to the app, which keeps retrying. With many
-    workspaces there is no single token to check (None).
-    """
-    if settings.oauth or not settings.bot_token:
-        return True, None
-    identity = Identity(settings.bot_token)
-    web = slack_identity.client(settings.bot_token, settings.api_url or AsyncWebClient.BASE_URL)
-    try:
-        asyncio.run(identity.check(web))
-    except CredentialsRefused as e:
-        print(f"factdesk: error: {e}", file=sys.stderr)
-        return False, None
-    return True, identity
-
-
-def serve(settings: Settings, *, host: str | None, port: int | None, workers: int | None, knowledge: Path) -> int:
-    import uvicorn
-
-    if not _state_ready(settings):  # the quick check first: one line, before any knowledge is loaded
-        return 1
-    store = _load_or_fail(settings, knowledge)
-    if store is None:
-        return 1
-    good, identity = check_credentials(settings)
-    if not good:
-        return 1
-    host = host or settings.host
-    port = settings.port if port is None else port
-    workers = workers or settings.workers
-    log.info("server_starting", host=host, port=port, workers=workers, knowledge=str(knowledge))
-    common: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": "warning",
-        "access_log": False,
-        "lifespan": "on",
-        "timeout_graceful_shutdown": 10,
-    }
-    if workers > 1:
-        os.environ["FACTDESK_KNOWLEDGE"] = str(knowledge)
-        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # read by each worker as it imports the client
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
-        uvicorn.run("bot.server:create_app", factory=True, workers=workers, **common)
-    else:
-        uvicorn.run(Factdesk(settings, knowledge, store, identity), **common)
-    return 0
-
-
-def socket_mode(settings: Settings, *, knowledge: Path) -> int:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    if not _state_ready(settings):  # the quick check first: one line, before any knowledge is loaded
-        return 1
-    store = _load_or_fail(settings, knowledge)
-    if store is None:
-        return 1
-    good, identity = check_credentials(settings)
-    if not good:
-        return 1
-
-    async def run() -> None:
-        import uvicorn
-
-        bot = Factdesk(settings, knowledge, store, identity)
-        await bot.startup()
-        # Slack's traffic comes over the socket; the port still answers /healthz and /metrics, so probes and
-        # Prometheus work the same in both modes (HTTP requests to /slack/events are refused unsigned).
-        config = uvicorn.Config(bot, host=settings.host, port=settings.port, log_level="warning", access_log=False,
-                                lifespan="off")  # fmt: skip
-        health = uvicorn.Server(config)
-        probes = asyncio.create_task(health.serve())
-        log.info("socket_mode_starting", knowledge=str(knowledge), health_port=settings.port)
-        handler = AsyncSocketModeHandler(bot.bolt, settings.app_token)
-        bot.socket_alive = handler.client.is_connected
-        try:
-            await handler.start_async()  # type: ignore[no-untyped-call]
-        finally:
-            health.should_exit = True
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await probes
-            await bot.shutdown()
-
-    asyncio.run(run())
-    return 0

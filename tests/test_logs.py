@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+import warnings
 from datetime import UTC, datetime, timedelta
 
 from bot import logs
@@ -62,3 +63,56 @@ def test_timestamps_are_iso_utc_with_microseconds_like_structlogs() -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", line["timestamp"])
     stamped = datetime.fromisoformat(line["timestamp"].replace("Z", "+00:00"))
     assert before - timedelta(milliseconds=1) <= stamped <= after + timedelta(milliseconds=1)
+
+
+FORGED = "ok\n2026-01-01T00:00:00Z [info     ] command_answered user=U0ADMIN\r\x1b[2K\x1b[31mred\u2028"
+
+
+def test_console_values_cannot_forge_lines_or_drive_the_terminal() -> None:
+    out = io.StringIO()
+    logs.configure("console", stream=out)
+    logs.get().warning("share_malformed", user=FORGED)
+    # Bolt formats raw field values of a signed request into its own warnings
+    logging.getLogger("slack_bolt.App").warning("Unhandled request (%s)", FORGED)
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert len(lines) == 2, lines
+    assert "\x1b" not in text and "\r" not in text and "\u2028" not in text
+    assert "share_malformed" in lines[0] and "\\n2026-01-01" in lines[0] and "\\x1b[31mred" in lines[0]
+    assert "Unhandled request" in lines[1] and "\\r\\x1b[2K" in lines[1]
+
+
+def test_console_tracebacks_stay_under_their_event() -> None:
+    out = io.StringIO()
+    logs.configure("console", stream=out)
+    try:
+        raise ValueError("bad\n2026-01-01 [info     ] forged")
+    except ValueError:
+        logs.get().exception("listener_failed")
+    continuation = out.getvalue().splitlines()[1:]
+    assert continuation and all(line.startswith("    ") for line in continuation), continuation
+    assert any(line.strip().startswith("ValueError: bad") for line in continuation)
+
+
+def test_json_lines_escape_control_characters() -> None:
+    out = io.StringIO()
+    logs.configure("json", stream=out)
+    logs.get().warning("share_malformed", user=FORGED)
+    logging.getLogger("uvicorn.error").warning("Invalid HTTP request %s", FORGED)
+    first, second = _lines(out)  # exactly two lines, each valid JSON
+    assert first["user"] == FORGED and second["logger"] == "uvicorn.error"
+    assert "\x1b" not in out.getvalue() and "\u2028" not in out.getvalue()
+
+
+def test_python_warnings_go_through_the_pipeline_too() -> None:
+    out = io.StringIO()
+    with warnings.catch_warnings():  # pytest records warnings itself; inside this block they are shown again
+        warnings.simplefilter("always")
+        logging.captureWarnings(False)  # earlier tests' configure() captured pytest's own hook; start afresh
+        logs.configure("json", secrets=[SECRET], stream=out)
+        try:
+            warnings.warn(f"deprecated call with {SECRET}", DeprecationWarning, stacklevel=1)
+        finally:
+            logging.captureWarnings(False)
+    (line,) = _lines(out)
+    assert line["logger"] == "py.warnings" and SECRET not in json.dumps(line)

@@ -16,7 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.server import may_read_misses
+from bot.web.guard import is_admin
 from tests.conftest import FIXTURES, KNOWLEDGE
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
@@ -220,10 +220,10 @@ def test_misses_are_for_the_admin_token_only(slack: slack_stand_in.StandIn, tmp_
 
 
 def test_without_a_token_misses_stay_on_this_machine() -> None:
-    assert may_read_misses({"client": ("127.0.0.1", 5000)}, None)
-    assert may_read_misses({"client": ("::1", 5000)}, None)
-    assert not may_read_misses({"client": ("10.1.2.3", 5000)}, None)
-    assert not may_read_misses({"client": ("127.0.0.1", 5000)}, "set")  # a set token is required even locally
+    assert is_admin({"client": ("127.0.0.1", 5000)}, None)
+    assert is_admin({"client": ("::1", 5000)}, None)
+    assert not is_admin({"client": ("10.1.2.3", 5000)}, None)
+    assert not is_admin({"client": ("127.0.0.1", 5000)}, "set")  # a set token is required even locally
 
 
 def test_misses_survive_a_restart_and_never_carry_control_characters(

@@ -38,6 +38,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.identity import Identity, Installations, quiet_bolt_token_warning
 from bot.slack.middleware import DropRetries, GroupMembers, TrackedLazyListeners
+from bot.slack.shapes import malformed
 from bot.state import MemoryState, SharedState
 
 log = logs.get()
@@ -63,12 +64,6 @@ SHORTCUTS = (CHECK_SHORTCUT,)
 #: A response_url works for 30 minutes; a second click on the same Share button within that is a double click.
 #: https://docs.slack.dev/interactivity/handling-user-interaction/#message_responses
 SHARE_TTL = 1800.0
-
-#: What every request of each kind must carry; a signed request missing them is malformed (400), not a crash.
-REQUIRED = {
-    "command": ("command", "user_id"),
-    "block_actions": ("user", "actions"),
-}
 
 
 class RenderCache:
@@ -96,7 +91,8 @@ class RenderCache:
 
 
 class RejectMalformed(AsyncMiddleware):
-    """A signed request missing what Slack always sends is answered 400 before any listener sees it.
+    """A signed request missing what Slack always sends, or with it in a shape Slack never sends, is
+    answered 400 before Bolt routes it (see `malformed`).
 
     A middleware class rather than a decorated function: Bolt inspects a function's signature to inject its
     arguments on every request, which costs more than this check itself.
@@ -105,13 +101,19 @@ class RejectMalformed(AsyncMiddleware):
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse:
-        body = req.body
-        kind = body.get("type") or ("command" if {"command", "user_id", "text"} & body.keys() else None)
-        required = REQUIRED.get(str(kind), ())
-        if any(not body.get(k) for k in required):
-            log.warning("request_malformed", kind=kind, missing=[k for k in required if not body.get(k)])
-            return BoltResponse(status=400, body="malformed request")
+        wrong = malformed(req.body)
+        if wrong is not None:
+            kind = req.body.get("type")
+            log.warning("request_malformed", kind=kind if isinstance(kind, str) else None, field=wrong)
+            return BoltResponse(status=400, body=f"malformed request: {wrong}")
         return await next()
+
+    @classmethod
+    def install(cls, app: AsyncApp) -> None:
+        """First in the chain, ahead of Bolt's own middleware: IgnoringSelfEvents reads `event` unguarded
+        (an event that is a string was a 500), and a malformed request need not cost an authorization.
+        `app.use` would append it after them; Bolt has no public way to put one first."""
+        app._async_middleware_list.insert(0, cls())
 
 
 def _asker(user: str | None, channel: str | None, workspace: str | None = None) -> Asker:
@@ -181,7 +183,7 @@ def build_app(
 
     app.listener_runner.lazy_listener_runner = TrackedLazyListeners(app.logger)
 
-    app.use(RejectMalformed())
+    RejectMalformed.install(app)
     app.use(DropRetries(state))
 
     rendered = RenderCache()

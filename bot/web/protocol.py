@@ -1,0 +1,152 @@
+"""uvicorn's HTTP protocol with the limits it lacks: how long and how large a request's head may be, how
+long a connection may stay silent, and how many connections may be held at once.
+
+uvicorn arms its keep-alive timer only after a response, so a connection that never sends a byte, or that
+trickles its headers a byte at a time, was held forever; enough of them exhausted the file descriptors and
+nobody, /healthz included, got in. Here every connection must send a request soon after it opens
+(IDLE_SECONDS), finish its headers soon after starting them (HEAD_SECONDS) and keep them under
+MAX_HEAD_BYTES; past MAX_CONNECTIONS a connection that has said nothing for a while is closed to make room
+(never one being answered; see _evict).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+IDLE_SECONDS = 5.0
+HEAD_SECONDS = 5.0
+MAX_HEAD_BYTES = 32 * 1024
+MAX_CONNECTIONS = 512
+LOW_WATER = MAX_CONNECTIONS * 7 // 8
+YOUNG_SECONDS = 0.25
+#: At SIGTERM, how long an idle keep-alive connection stays open (listeners already closed): a request a
+#: client wrote just before the signal is still answered, with `Connection: close`.
+DRAIN_SECONDS = 2.0
+
+
+def raise_file_limit() -> int:
+    """Lift the soft limit on open files to the hard one: a burst of connections must not reach EMFILE
+    before the idle limits above can close them. Returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = 65536 if hard == resource.RLIM_INFINITY else hard
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            return target
+        except (ValueError, OSError):
+            return soft
+    return soft
+
+
+class GuardedHttpTools(HttpToolsProtocol):
+    """HttpToolsProtocol with idle, head-time, head-size and connection-count limits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes = 0
+        self._in_head = True
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._since = 0.0
+        self._served = False
+        self._draining = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._since = self.loop.time()
+        # A fresh connection gets the same idle limit as one between requests.
+        self.timeout_keep_alive_task = self.loop.call_later(IDLE_SECONDS, self.timeout_keep_alive_handler)
+        if len(self.connections) > MAX_CONNECTIONS:  # (closed ones leave the set a moment later)
+            self._evict()
+
+    def _idle(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _quiet(self, now: float) -> bool:
+        """No request on its way, and nothing heard since long enough ago to tell."""
+        return self._idle() and not self._head_bytes and now - self._since > YOUNG_SECONDS
+
+    def _evict(self) -> None:
+        """Make room down to LOW_WATER connections (in one sweep, so that a flood of connections costs one
+        sort per few dozen of them, not one scan each): first those that have said nothing for a while (an
+        honest client speaks at once), the longest silent first; keep-alive connections that have been
+        served only after those; never one with a request on its way or that opened or was answered in the
+        last YOUNG_SECONDS (its bytes may simply not have been read yet)."""
+        now = self.loop.time()
+        open_ = [c for c in self.connections if isinstance(c, GuardedHttpTools) and not c.transport.is_closing()]
+        idle = [c for c in open_ if c is not self and c._quiet(now)]
+        excess = len(open_) - LOW_WATER
+        for c in sorted(idle, key=lambda c: (c._served, c._since))[:excess]:
+            c.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if not self._in_head:
+            super().data_received(data)
+            return
+        self._head_bytes += len(data)
+        self._start_head_clock()  # from the first byte, even one the parser skips (blank lines)
+        super().data_received(data)
+        if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+            self._refuse(431, b"request header fields too large")
+
+    def _refuse(self, status: int, reason: bytes) -> None:
+        phrase = b"Request Header Fields Too Large" if status == 431 else b"Request Timeout"
+        self.transport.write(
+            b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
+            b"content-length: %d\r\n\r\n%s" % (status, phrase, len(reason), reason)
+        )
+        self.transport.close()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True  # bytes are counted from the end of the previous response (on_response_complete)
+        self._start_head_clock()  # a pipelined request's head began in bytes already received
+
+    def _start_head_clock(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._cancel_head_timer()
+        super().on_headers_complete()
+        if self._draining and self.cycle is not None:
+            self.cycle.keep_alive = False
+
+    def shutdown(self) -> None:
+        """At SIGTERM uvicorn closed idle keep-alive connections at once, dropping any request already on its
+        way; here they get DRAIN_SECONDS to deliver one, answered and then closed. uvicorn waits for every
+        connection to close (up to its graceful timeout) before the app's own shutdown."""
+        self._draining = True
+        if self._idle():
+            self.loop.call_later(DRAIN_SECONDS, self._close_if_idle)
+        else:
+            self.cycle.keep_alive = False
+
+    def _close_if_idle(self) -> None:
+        if self._idle() and not self._head_bytes and not self.transport.is_closing():  # a head: its clock runs
+            self.transport.close()
+
+    def on_response_complete(self) -> None:
+        self._since = self.loop.time()
+        self._served = True
+        self._in_head = True
+        self._head_bytes = 0
+        super().on_response_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._in_head and not self.transport.is_closing():
+            self._refuse(408, b"request headers too slow")
