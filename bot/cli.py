@@ -35,15 +35,49 @@ def _knowledge_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _existing(path: Path, settings: Settings, *, given: str | None) -> Path:
+    """The knowledge path, or one line saying which setting points nowhere (`given` names an explicit one)."""
+    if path.exists():
+        return path
+    if given:
+        raise UsageError(f"{given} {path}: no such file or folder")
+    if settings.knowledge_env:
+        raise ConfigError(
+            f"FACTDESK_KNOWLEDGE={settings.knowledge_env!r}: no such file or folder; "
+            "set it to your knowledge folder (e.g. ./knowledge) or unset it"
+        )
+    raise UsageError(
+        f"no knowledge folder at ./{path}: run from the project folder, "
+        "or pass --knowledge DIR or set FACTDESK_KNOWLEDGE"
+    )
+
+
 def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.knowledge) if getattr(args, "knowledge", None) else settings.knowledge
+    if getattr(args, "knowledge", None):
+        return _existing(Path(args.knowledge), settings, given="--knowledge")
+    return _existing(settings.knowledge, settings, given=None)
+
+
+def _port(value: str) -> int:
+    """argparse type for --port: a port number, not whatever int() accepts (99999 would wrap around)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is out of range: a port is from 1 to 65535")
+    return port
 
 
 # -- check -------------------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.loader import load
 
-    root = Path(args.path) if args.path else settings.knowledge
+    root = (
+        _existing(Path(args.path), settings, given="path")
+        if args.path
+        else _existing(settings.knowledge, settings, given=None)
+    )
     t0 = time.perf_counter()
     result = load(root)
     took = (time.perf_counter() - t0) * 1000
@@ -123,7 +157,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     import urllib.error
     import urllib.request
 
-    url = args.url.rstrip("/") + "/misses"
+    if args.url:
+        base = args.url
+    else:
+        settings.require_valid("FACTDESK_PORT")
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        base = f"http://{'[' + host + ']' if ':' in host else host}:{settings.port}"
+    url = base.rstrip("/") + "/misses"
     headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
@@ -145,7 +185,10 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 
     text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
     if args.write:
-        Path(args.write).write_text(text, "utf-8")
+        try:
+            Path(args.write).write_text(text, "utf-8")
+        except OSError as e:
+            raise UsageError(f"cannot write {args.write}: {e.strerror or e}") from None
         print(f"wrote {args.write}")
     else:
         print(text, end="")
@@ -161,6 +204,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_http()
+    settings.require_serving()
     from bot.server import serve
 
     return serve(settings, host=args.host, port=args.port, workers=args.workers, knowledge=_knowledge(args, settings))
@@ -168,6 +212,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_socket()
+    settings.require_serving()
     from bot.server import socket_mode
 
     return socket_mode(settings, knowledge=_knowledge(args, settings))
@@ -175,9 +220,10 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """The main job: Slack when credentials are set, the local console otherwise."""
-    if settings.app_token and settings.bot_token:
+    mode = settings.slack_mode()  # some Slack credentials but not enough: an error naming what is missing
+    if mode == "socket":
         return cmd_socket(args, settings)
-    if settings.signing_secret and (settings.bot_token or settings.oauth):
+    if mode == "http":
         args.host, args.port, args.workers = settings.host, settings.port, settings.workers
         return cmd_serve(args, settings)
     print("No Slack credentials set: starting the local console (see README to connect Slack).", file=sys.stderr)
@@ -244,10 +290,19 @@ def parser() -> argparse.ArgumentParser:
         "report",
         help="the questions the bot could not answer, most frequent first",
         description="Ask a running bot which questions found nothing, so maintainers know what to add next.",
-        epilog="example:\n  factdesk report --url http://127.0.0.1:3000 --top 20",
+        epilog=(
+            "The bot answers /misses only with FACTDESK_ADMIN_TOKEN (sent as a Bearer token; set the same value\n"
+            "here as on the server), or from loopback when the server has none.\n\n"
+            "example:\n  factdesk report --top 20\n"
+            "  FACTDESK_ADMIN_TOKEN=… factdesk report --url https://factdesk.example.org"
+        ),
         formatter_class=_formatter,
     )
-    p.add_argument("--url", default="http://127.0.0.1:3000", help="the running bot (default: %(default)s)")
+    p.add_argument(
+        "--url",
+        default=None,
+        help="the running bot (default: http://$FACTDESK_HOST:$FACTDESK_PORT, i.e. 127.0.0.1:3000)",
+    )
     p.add_argument("--top", type=int, default=20, help="how many to list (default: %(default)s)")
     p.set_defaults(func=cmd_report)
 
@@ -280,7 +335,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _knowledge_arg(p)
     p.add_argument("--host", default=None, help="address to listen on (default: $FACTDESK_HOST or 127.0.0.1)")
-    p.add_argument("--port", type=int, default=None, help="port (default: $FACTDESK_PORT or 3000)")
+    p.add_argument("--port", type=_port, default=None, help="port (default: $FACTDESK_PORT or 3000)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: $FACTDESK_WORKERS or 1)")
     p.set_defaults(func=cmd_serve)
 
@@ -312,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser().print_help()
         return 2
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(strict=False)  # each command checks the settings it uses
         if args.cmd in ("serve", "socket", "start"):
             from bot import logs
 
