@@ -1,4 +1,4 @@
-"""`python -m bench [search|serve|workers] ...` (also `./run bench`)."""
+"""`python -m bench [search|serve|extract] ...` (also `./run bench`)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ def main(argv: list[str]) -> int:
         from bench import search
 
         return search.main(rest)
+    if what == "extract":
+        from bench import extract
+
+        return extract.main(rest)
     if what == "serve":
         from bench import serve
 
         return serve.main(rest)
     print(
-        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers]\n"
+        "usage: python -m bench search [SIZES] | serve [--seconds S] [--rounds R] [--workers] | extract [WORDS]\n"
         "e.g. python -m bench search 1000,10000",
         file=sys.stderr,
     )
