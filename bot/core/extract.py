@@ -41,10 +41,7 @@ _CAPTION = re.compile(
     r"\((?:[A-Z][\w]+-)?(?:Yonhap|Reuters|AP|AFP|EPA|Xinhua|KCNA|Getty Images)\)$"
 )
 _CRAWL_STAMP = re.compile(r"^date\s+\d{4}-\d\d-\d\d(?:[T ][\d:]+\S*)?\s+")  # prefixed by some page savers
-_STORY_END = re.compile(
-    r"^(?:\(?Reporting by|Next In\b|More From\b|Related (?:articles|stories|news)|Read more\b|Copyright\b|[ⓒ©])",
-    re.IGNORECASE,
-)
+_STORY_END = re.compile(r"^(?:\(?Reporting by|\(?Editing by|Copyright\b|[ⓒ©])", re.IGNORECASE)
 _ONLY_DATE = re.compile(rf"(?:{_WEEKDAYS}|{_MON}|[AP]M|UTC|GMT|KST|\d+|[\s,.:/+()-])+", re.IGNORECASE)
 
 # -- sentences ---------------------------------------------------------------------------------------
@@ -63,6 +60,7 @@ _VERBS = frozenset(
     "argued wrote writes quoted cited reads read echoed explained urged vowed pledged called described "
     "quipped replied asked concluded".split()
 )
+_PARTICIPLES = frozenset("saying adding noting stressing telling warning arguing insisting declaring".split())
 _ROLE_WORDS = frozenset(
     "leader president minister secretary chairman chairwoman chair spokesman spokeswoman spokesperson "
     "ambassador envoy general commander chief director premier king queen official officials lawmaker "
@@ -70,17 +68,23 @@ _ROLE_WORDS = frozenset(
     "advisor adviser counterpart".split()
 )
 _GENERIC = frozenset(
-    "agency statement ministry newspaper report message document treaty paper broadcaster office spokesman "
+    "agency statement ministry newspaper report message paper broadcaster office spokesman "
     "spokeswoman spokesperson government kremlin council committee outlet media".split()
 )
 _PRONOUNS = frozenset("he she it they we i".split())
 _AUXILIARIES = frozenset("has have had also later then previously reportedly had also".split())
+_WHEN_WORDS = frozenset(
+    "on last this next week month year today yesterday earlier monday tuesday wednesday thursday friday saturday "
+    "sunday".split()
+)
 _STOP = frozenset(
     "that which who whom is are was were be been being will would could should may might can not and or but to of "
     "in on at by for with from as than then there this these those it its their his her they he she we our your "
     "a an the after before since while when where if amid into over under about".split()
 )
-_DOCUMENTS = frozenset("treaty agreement accord pact charter law decree constitution text bill resolution".split())
+_DOCUMENTS = frozenset(
+    "treaty agreement accord pact charter law decree constitution text bill resolution document preamble".split()
+)
 _NOUN_PARTS = frozenset("state news national security central foreign official".split())
 _CONNECTORS = frozenset(("of", "the", "and", "for", "de", "al", "bin", "van", "von"))
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[\w'’.-]*\w[\w'’-]*|[,;:]")  # words, and the punctuation that ends a name
@@ -95,7 +99,8 @@ _DATES = re.compile(
     rf"|(?P<my>\b(?P<m3>{_MON})\.?,?\s+(?P<y3>(?:19|20)\d\d)\b)"
     rf"|(?P<mo>\b(?P<mp>in|last|this|next|since|until|early|late|mid-|earlier in|later in)\s+(?P<m4>{_MON})\b(?!\.?,?\s+\d))"
     rf"|(?P<wd>\b(?P<wp>(?:on|last|this|next|since|until|by)\s+)?(?P<w>{_WEEKDAYS})\b)"
-    r"|(?P<rel>\b(?:yesterday|today|tonight|tomorrow|last night|(?:earlier |later )?this (?:week|month|year)|"
+    r"|(?P<nth>\b(?:on )?the (?P<nd>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:century|anniversary|time|day|place)))"
+    r"|(?P<rel>\b(?:yesterday|today|tonight|tomorrow|last night|(?:on )?the same day|(?:earlier |later )?this (?:week|month|year)|"
     r"last (?:week|month|year)|next (?:week|month|year)|the (?:previous|following|next) (?:day|week|month|year)|"
     r"the day before|a day later|a year later|a year earlier)\b)"
     r"|(?P<ago>\b(?P<an>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
@@ -215,6 +220,9 @@ def paragraphs(text: str) -> tuple[list[str], list[str], str]:
             lines.append(line)
         if not lines:
             continue
+        if len(lines) > 1 and not any(re.search(r"[.!?\"”’)]$", ln) for ln in lines):
+            skipped += lines  # a list of links or headlines ("Next In World"), not a paragraph
+            continue
         para = " ".join(lines)
         m = _DATELINE.match(para)
         if m and not body:
@@ -223,6 +231,9 @@ def paragraphs(text: str) -> tuple[list[str], list[str], str]:
         body.append(para)
         headline_seen = True
     return body, skipped, dateline
+
+
+_SUBJECT = re.compile(r"^((?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+),\s+(?:the\s+|a\s+)?[A-Z]?[a-z]")
 
 
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
@@ -266,8 +277,8 @@ def _np_before(words: list[str]) -> tuple[str, int]:
     experts" (up to two common words after a name). The look-back is bounded, so any input stays linear.
     """
     skip = 0
-    while skip < 2 and len(words) > skip and words[-1 - skip].lower() in _AUXILIARIES:
-        skip += 1
+    while skip < 5 and len(words) > skip and words[-1 - skip].lower() in _AUXILIARIES | _WHEN_WORDS:
+        skip += 1  # "Tass on Saturday reported", "the Ministry also on Tuesday said"
     words = words[: len(words) - skip] if skip else words
     if not words:
         return "", 0
@@ -347,10 +358,14 @@ def _attribution(before: str, after: str) -> str:
         return m.group(1)
     before_words = _words(before)[-30:]
     for i in range(len(before_words) - 1, -1, -1):
-        if before_words[i].lower().strip(".,:") in _VERBS:
+        verb = before_words[i].lower()
+        if verb in _VERBS:
             who = _noun_phrase_before(before_words[:i])
             if who:
                 return who
+        if verb in _PARTICIPLES and i > 0 and before_words[i - 1] == ",":
+            lead = re.match(r"\s*((?:[A-Z][\w'’.-]*\s?)+)", before)  # ", saying": the sentence's subject
+            return lead.group(1).strip() if lead else ""
     return ""
 
 
@@ -415,6 +430,12 @@ def _resolve(m: re.Match[str], anchor: dt.date, published: PartialDate, pub_day:
             iso = (pub_day + dt.timedelta(days=(target - pub_day.weekday() - 1) % 7 + 1)).isoformat()
         else:  # news reports the past: the latest such weekday on or before publication
             iso = (pub_day - dt.timedelta(days=(pub_day.weekday() - target) % 7)).isoformat()
+    elif g["nth"]:  # "on the 14th" (of the publication's month, or the month before if still to come)
+        d = int(g["nd"])
+        y, mo = anchor.year, anchor.month
+        if d > anchor.day:
+            y, mo = _month_back(y, mo, 1)
+        iso = f"{y:04d}-{mo:02d}-{d:02d}" if day_exists(y, mo, d) else None
     elif g["rel"]:
         iso, note = _relative(words.lower(), anchor, published, pub_day)
     elif g["ago"]:
@@ -442,7 +463,7 @@ def _relative(words: str, anchor: dt.date, published: PartialDate, pub_day: dt.d
     week = f"{words!r}: a week is no precision the knowledge stores; give the day if the article does"
     day_words = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1,
                  "the previous day": -1, "the day before": -1, "the following day": 1, "the next day": 1,
-                 "a day later": 1}  # fmt: skip
+                 "a day later": 1, "the same day": 0, "on the same day": 0}  # fmt: skip
     if words in day_words:
         base = anchor if words.startswith(("the ", "a ")) else pub_day
         if base is None:
@@ -520,25 +541,33 @@ def extract(text: str, source_id: str, published: PartialDate) -> Proposal:
     seen_facts: set[str] = set()
     for para in body:
         bounds = sentence_spans(para)
-
-        def sentence_at(pos: int) -> int:
-            return max(0, bisect.bisect_right([a for a, _ in bounds], pos) - 1)
-
-        # direct quotes, found in the paragraph (a quote may run over several sentences)
-        spans: list[tuple[int, int]] = []
-        for m in _QUOTED.finditer(para):
-            start, end = m.span()
-            first, last = bounds[sentence_at(start)], bounds[sentence_at(max(start, end - 1))]
-            who = _attribution(para[max(first[0], start - 400) : start], para[end : min(last[1], end + 400)])
-            add_quote(m.group(1) or m.group(2), "direct", who, para[first[0] : max(first[1], last[1])])
-            spans.append((start, end))
-        for m in _SINGLE.finditer(para):
-            if not any(a <= m.start() < b for a, b in spans):
-                first = bounds[sentence_at(m.start())]
-                who = _attribution(para[first[0] : m.start()], para[m.end() : first[1]])
-                add_quote(m.group(1), "direct", who, para[first[0] : first[1]])
-        for a, b in bounds:
+        starts = [a for a, _ in bounds]
+        quotes = [m for m in _QUOTED.finditer(para)]  # a quote may run over several sentences
+        spans = [m.span() for m in quotes]
+        singles = [m for m in _SINGLE.finditer(para) if not any(a <= m.start() < b for a, b in spans)]
+        q_next = s_next = 0
+        for k, (a, b) in enumerate(bounds):
             sentence = para[a:b]
+            subject = _SUBJECT.match(sentence)
+            if subject and not _DATES.fullmatch(subject.group(1)):
+                last_named = subject.group(1)  # "Andrey Rudenko, Deputy Foreign Minister, ..." then "He argued"
+            while q_next < len(quotes) and quotes[q_next].start() < b:
+                m = quotes[q_next]
+                q_next += 1
+                start, end = m.span()
+                last = bounds[max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)]
+                after = para[end : min(last[1], end + 400)]
+                if not after.strip(" ,.") and k + 1 < len(bounds):
+                    follow = para[slice(*bounds[min(len(bounds) - 1, bisect.bisect_right(starts, end))])]
+                    if len(follow.split()) <= 8:
+                        after = follow  # '... stability." Tass reported.'
+                who = _attribution(para[max(a, start - 400) : start], after)
+                add_quote(m.group(1) or m.group(2), "direct", who, para[a : max(b, last[1])])
+            while s_next < len(singles) and singles[s_next].start() < b:
+                m = singles[s_next]
+                s_next += 1
+                who = _attribution(para[a : m.start()], para[m.end() : b])
+                add_quote(m.group(1), "direct", who, sentence)
             inside = [(max(x, a) - a, min(y, b) - a) for x, y in spans if x < b and y > a]
             _reported(sentence, add_quote, inside)
             proposal.dates += _sentence_dates(sentence, published, pub_day)
@@ -577,23 +606,33 @@ def _reported(sentence: str, add_quote: object, quoted: list[tuple[int, int]] = 
             continue  # inside a quotation: the quotation is proposed whole
         if verb not in _VERBS or verb in ("read", "reads", "quoted", "cited", "called", "described", "asked"):
             continue
-        who, n = _np_before(tokens[:i])
+        appositive = i > 1 and tokens[i - 1] == ","  # "..., the advisor, Chang Ho-jin, said."
+        who, n = _np_before(tokens[: i - 1] if appositive else tokens[:i])
+        n += appositive
+        # "X, during talks with his counterpart Y, said": X said it (a lower-case aside sits between)
+        seg_start = next((j for j in range(i - 2, max(-1, i - 30), -1) if tokens[j] == ","), -1) if appositive else -1
+        if appositive and seg_start >= 0 and seg_start + 1 < i and tokens[seg_start + 1].islower():
+            who, n = _np_before(tokens[:seg_start])
+            n = i - seg_start + n
+        if who.lower() in ("he", "she"):
+            lead = re.match(r"((?:[A-Z][\w'’.-]*\s){1,5}[A-Z][\w'’-]*)\s+[a-z]", sentence)
+            if lead and not lead.group(1).startswith("The "):
+                who = lead.group(1)  # "Zelenskyy confirming ... and he said": the sentence's own subject
         if not who and i > 0 and tokens[i - 1] == "and":  # "South Korea responded ... and said it would ..."
             lead = tokens[:8]
             k = next((j for j, t in enumerate(lead) if not (_capital(t) or t.lower() in _CONNECTORS)), len(lead))
             who, n = _np_before(lead[:k])[0], 0
-        if who:
-            found.append((i, who, i - n))
+        if who and not (i - n > 0 and re.search(r"[\"”]\s*$", sentence[: words[i - n].start()].rstrip(" ,"))):
+            found.append((i, who, i - n))  # (after '..., ” it says' the quotation is the speech: proposed as such)
     for k, (i, who, first) in enumerate(found):
         after = sentence[words[i].end() :].lstrip()
         when = _DATES.match(after)
         after = after[when.end() :].lstrip() if when else after
         inverted = first > 0 and tokens[first - 1] == "," and (not after or after[:1] in ",.;")
         if inverted:  # "CLAUSE, the KCNA reported(, amid ...)."
-            if re.search(r"[\"”]", sentence[max(0, words[first - 1].start() - 2) : words[first].start()]):
-                continue  # "“...,” KCNA said": the quotation is the speech, proposed as a direct quote
             before = sentence[: words[first - 1].start()]
-            if re.search(r"(?:the|a|an|its|his|her) [^,]{2,60}$", before) and "," in before:
+            named = _capital(who) and tokens[i - 1] == ","
+            if named and re.search(r", (?:the|a|an|its|his|her) [^,]{2,60}$", before):
                 appositive_start = before.rfind(",")
                 before = before[:appositive_start] if len(before[:appositive_start].split()) >= 3 else before
             clause = before.rstrip(" ,")
