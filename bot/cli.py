@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -126,30 +127,66 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- extract, report -------------------------------------------------------------------------------
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    import shutil
+
+    import yaml
+
     from bot.core.dates import DateError, parse_date
-    from bot.core.extract import extract, to_yaml
+    from bot.core.extract import Topic, add_to_topic, draft, extract, to_yaml
 
     try:
         published = parse_date(args.published)
     except DateError as e:
         raise UsageError(f"--published: {e}") from None
+    article = Path(args.article)
     try:
-        text = Path(args.article).read_text("utf-8")
+        text = article.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {args.article}: {e}") from None
+        raise UsageError(f"cannot read {article}: {getattr(e, 'strerror', None) or e}") from None
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.source_id):
+        raise UsageError(f"--source-id {args.source_id!r}: use lower-case letters, digits and dashes, e.g. reuters-2024-12-05")
+    archive = f"sources/{args.source_id}.txt" if args.source_id.endswith(published.iso()[:10]) else (
+        f"sources/{args.source_id}-{published.iso()[:10]}.txt"
+    )
+    topic = Topic()
+    topic_text = ""
+    if args.into:
+        try:
+            topic_text = Path(args.into).read_text("utf-8")
+            topic = Topic.read(yaml.safe_load(topic_text))
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"cannot read {args.into}: {getattr(e, 'strerror', None) or e}") from None
+        except yaml.YAMLError as e:
+            raise UsageError(f"{args.into} is not valid YAML (run `factdesk check {args.into}`): {e}") from None
+        if args.source_id in topic.ids:
+            raise UsageError(f"--source-id {args.source_id!r} is already an id in {args.into}; choose another")
     proposal = extract(text, args.source_id, published)
-    header = (
-        f"# Proposed from {args.article} (source {args.source_id}, published {published.iso()}).\n"
-        "# A draft to curate, not knowledge: check every speaker_guess against `people` (then rename the field to\n"
-        "# `speaker` with the person's id), trim quotes, write each `what` and `text`, delete what is not worth\n"
-        "# keeping, and run `factdesk check`. Dates were resolved against the publication date; `as_written` keeps\n"
-        "# the article's words.\n"
+    sections = draft(proposal, source_id=args.source_id, published=published, archive=archive,
+                     outlet=args.outlet, headline=args.headline, link=args.link, topic=topic)  # fmt: skip
+    n = {k: sum("- id:" in block for block in v) for k, v in sections.items()}
+    asked = sum("- id:" not in block for block in sections["timeline"])
+    counts = f"{n['quotes']} quotes, {n['timeline']} dated events, {n['facts']} facts, {n['people']} new people" + (
+        f" ({asked} date{'s' if asked != 1 else ''} asked about in comments)" if asked else ""
     )
-    print(to_yaml(proposal, header), end="")
-    print(
-        f"proposed {len(proposal.quotes)} quotes, {len(proposal.timeline)} dated mentions, {len(proposal.facts)} facts",
-        file=sys.stderr,
-    )
+    if not args.into:
+        header = (
+            f"# Proposed from {article.name} (source {args.source_id}, published {published.iso()}): a draft to curate.\n"
+            "# Paste each section's entries under the same key of the topic file (or run again with --into FILE),\n"
+            f"# copy the article to {archive} next to it, delete what is not worth keeping, answer the\n"
+            "# questions in the comments, and run `factdesk check`.\n"
+        )
+        print(to_yaml(sections, header), end="")
+        print(f"proposed {counts}", file=sys.stderr)
+        return 0
+    target = Path(args.into).parent / archive
+    if target.exists() and target.read_text("utf-8") != text:
+        raise UsageError(f"{target} already exists with other text; choose another --source-id")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(article, target)
+    Path(args.into).write_text(add_to_topic(topic_text, sections), "utf-8")
+    print(f"added {counts} to {args.into}; archived the article as {target}", file=sys.stderr)
+    print(f"now delete what is not worth keeping, answer the # questions, and run `factdesk check {args.into}`",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -275,15 +312,26 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "extract",
-        help="draft a YAML fragment from a new article",
-        description="Propose quotes (with likely speakers), resolved dates and numbers from an article, to curate.",
-        epilog="example:\n  factdesk extract knowledge/sources/yonhap-via-korea-herald-2024-06-20.txt \\\n"
-        "      --source-id yonhap --published 2024-06-20T11:01+09:00 > draft.yaml",
+        help="draft knowledge from a new article (quotes, dates, facts)",
+        description=(
+            "Propose every quote with its speaker, every date (resolved, with the article's words kept) and the\n"
+            "sentences whose numbers are facts, in the topic file's layout. Headline, byline, datelines, captions\n"
+            "and page furniture propose nothing. Open questions are YAML comments. With --into, the draft is\n"
+            "added to the topic file and the article archived next to it: delete what you do not want, answer\n"
+            "the questions, and `factdesk check` passes."
+        ),
+        epilog="example:\n  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 > draft.yaml\n"
+        "  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 \\\n"
+        "      --outlet Interfax --link https://interfax.com/… --into knowledge/pact.yaml",
         formatter_class=_formatter,
     )
-    p.add_argument("article", help="the article's text file")
+    p.add_argument("article", help="the article's text file (as copied from the page: furniture is skipped)")
     p.add_argument("--source-id", required=True, help="the id the source will have in `sources`")
     p.add_argument("--published", required=True, help="publication date, e.g. 2024-06-20 or 2024-06-20T11:01+09:00")
+    p.add_argument("--outlet", help="the outlet's name (default: the dateline's agency, else asked in a comment)")
+    p.add_argument("--headline", help="the headline (default: the article's first line)")
+    p.add_argument("--link", help="where the article is published")
+    p.add_argument("--into", metavar="TOPIC.yaml", help="add the draft to this topic file and archive the article")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(

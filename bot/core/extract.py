@@ -147,6 +147,7 @@ class Proposal:
     facts: list[tuple[str, list[str]]] = field(default_factory=list)  # (sentence, its numbers)
     skipped: list[str] = field(default_factory=list)  # headline, byline, captions, furniture
     dateline: str = ""
+    headline: str = ""
 
 
 # -- reading the page --------------------------------------------------------------------------------
@@ -193,12 +194,13 @@ def _blocks(text: str) -> list[list[str]]:
     return out
 
 
-def paragraphs(text: str) -> tuple[list[str], list[str], str]:
-    """The story's paragraphs (dateline removed), what was skipped as page, and the dateline."""
+def paragraphs(text: str) -> tuple[list[str], list[str], str, str]:
+    """The story's paragraphs (dateline removed), what was skipped as page, the dateline and the headline."""
     body: list[str] = []
     skipped: list[str] = []
     dateline = ""
     headline_seen = False
+    headline = ""
     ended = False  # after the credit line or "Related" comes the rest of the page, not the story
     for block in _blocks(text):
         lines: list[str] = []
@@ -212,6 +214,7 @@ def paragraphs(text: str) -> tuple[list[str], list[str], str]:
                 continue
             if not headline_seen and not body and not lines and not re.search(r"[.!?\"”']$", line):
                 headline_seen = True
+                headline = line
                 skipped.append(line)
                 continue
             if _is_furniture(line) or _is_caption(line, before_story=not body):
@@ -230,7 +233,7 @@ def paragraphs(text: str) -> tuple[list[str], list[str], str]:
             para = para[m.end() :]
         body.append(para)
         headline_seen = True
-    return body, skipped, dateline
+    return body, skipped, dateline, headline
 
 
 _SUBJECT = re.compile(r"^((?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+),\s+(?:the\s+|a\s+)?[A-Z]?[a-z]")
@@ -508,7 +511,7 @@ def extract(text: str, source_id: str, published: PartialDate) -> Proposal:
     """Propose quotes, dates and facts from an article's text (`source_id` is kept for callers' ids)."""
     del source_id  # ids are made when the draft is written, against the ids a topic already has
     proposal = Proposal()
-    body, proposal.skipped, proposal.dateline = paragraphs(text)
+    body, proposal.skipped, proposal.dateline, proposal.headline = paragraphs(text)
     pub_day = dt.date(published.year, published.month, published.day) if published.day and published.month else None
     seen_quotes: set[str] = set()
     last_named = ""
@@ -665,6 +668,9 @@ def _slug(text: str, n: int = 5) -> str:
 def _scalar(key: str, value: object) -> str:
     import yaml
 
+    if key in ("date", "published") and isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", value):
+        return f"{key}: {value}"  # as topic files write dates: unquoted
+
     return str(yaml.safe_dump({key: value}, allow_unicode=True, width=10**6, sort_keys=False)).rstrip("\n")
 
 
@@ -731,7 +737,7 @@ def draft(
     src: list[tuple[str, object]] = [
         ("id", source_id),
         ("outlet", outlet or (agency.group(1) if agency else source_id)),
-        ("headline", headline or (proposal.skipped[0] if proposal.skipped else source_id)),
+        ("headline", headline or proposal.headline or source_id),
         ("published", published.iso() if published.precision > 1 else published.year),
     ]
     if link:
@@ -741,7 +747,7 @@ def draft(
     if not outlet:
         asks.append(f"outlet: {'from the dateline' if agency else 'the source id'}; give the outlet's name")
     if not headline:
-        asks.append("headline: the article's first line; check it")
+        asks.append("headline: the article's first line; check it" if proposal.headline else "headline: give it")
     out["sources"].append(_entry(src, asks))
     topic.ids.add(source_id)
 
@@ -786,7 +792,7 @@ def draft(
         if d.iso:
             by_date.setdefault(d.iso, []).append(d)
         else:
-            out["timeline"].append(f"  # {d.note} In: {_quoted(d.sentence)}")
+            out["timeline"].append(f"  # {d.note}.\n  #   in: {_quoted(d.sentence)}")
     for iso, mentions in by_date.items():
         first = mentions[0]
         comments = ["what: say what happened, in your words"]
@@ -833,7 +839,8 @@ def add_to_topic(text: str, sections: dict[str, list[str]]) -> str:
             continue
         lines[start] = f"{name}:"
         end = next((i for i in range(start + 1, len(lines)) if re.match(r"[A-Za-z_]", lines[i])), len(lines))
+        following = end < len(lines)
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1
-        lines[end:end] = ([""] if end > start + 1 else []) + new
+        lines[end:end] = ([""] if end > start + 1 else []) + new + ([""] if following else [])
     return "\n".join(lines) + "\n"
