@@ -64,19 +64,24 @@ def score(name: str, label: dict[str, Any]) -> dict[str, int]:
     return out
 
 
+def _row(name: str, s: dict[str, int]) -> str:
+    quotes = f"{s['found']:>6}/{s['quotes']:<5} {s['speaker']:>7}/{s['quotes']:<5}"
+    return (
+        f"{name:34} {quotes} {s['d_found']:>5}/{s['dates']:<5} {s['d_right']:>3}/{s['dates']:<5} {s['false_events']:>6}"
+    )
+
+
 def accuracy() -> None:
     labels: dict[str, dict[str, Any]] = yaml.safe_load((ARTICLES / "labels.yaml").read_text("utf-8"))
     totals: dict[str, int] = {}
-    print(f"{'article':34} {'quotes found':>12} {'speaker right':>13} {'dates found':>11} {'resolved':>9} {'page dates':>10}")
+    head = f"{'quotes found':>12} {'speaker right':>13} {'dates found':>11} {'resolved':>9} {'page dates':>10}"
+    print(f"{'article':34} {head}")
     for name, label in labels.items():
         s = score(name, label)
         for k, v in s.items():
             totals[k] = totals.get(k, 0) + v
-        print(f"{name:34} {s['found']:>6}/{s['quotes']:<5} {s['speaker']:>7}/{s['quotes']:<5} "
-              f"{s['d_found']:>5}/{s['dates']:<5} {s['d_right']:>3}/{s['dates']:<5} {s['false_events']:>6}")  # fmt: skip
-    t = totals
-    print(f"{'total':34} {t['found']:>6}/{t['quotes']:<5} {t['speaker']:>7}/{t['quotes']:<5} "
-          f"{t['d_found']:>5}/{t['dates']:<5} {t['d_right']:>3}/{t['dates']:<5} {t['false_events']:>6}")  # fmt: skip
+        print(_row(name, s))
+    print(_row("total", totals))
     print("page dates: dateline, crawl stamp, caption or header dates proposed as events (want 0)")
 
 

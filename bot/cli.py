@@ -144,9 +144,13 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"cannot read {article}: {getattr(e, 'strerror', None) or e}") from None
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.source_id):
-        raise UsageError(f"--source-id {args.source_id!r}: use lower-case letters, digits and dashes, e.g. reuters-2024-12-05")
-    archive = f"sources/{args.source_id}.txt" if args.source_id.endswith(published.iso()[:10]) else (
-        f"sources/{args.source_id}-{published.iso()[:10]}.txt"
+        raise UsageError(
+            f"--source-id {args.source_id!r}: use lower-case letters, digits and dashes, e.g. reuters-2024-12-05"
+        )
+    archive = (
+        f"sources/{args.source_id}.txt"
+        if args.source_id.endswith(published.iso()[:10])
+        else (f"sources/{args.source_id}-{published.iso()[:10]}.txt")
     )
     topic = Topic()
     topic_text = ""
@@ -157,7 +161,12 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"cannot read {args.into}: {getattr(e, 'strerror', None) or e}") from None
         except yaml.YAMLError as e:
-            raise UsageError(f"{args.into} is not valid YAML (run `factdesk check {args.into}`): {e}") from None
+            mark = getattr(e, "problem_mark", None)
+            where = f"{args.into}:{mark.line + 1}:{mark.column + 1}" if mark else args.into
+            raise UsageError(
+                f"{where}: not valid YAML ({getattr(e, 'problem', None) or 'unreadable'}); "
+                f"fix it first (`factdesk check {args.into}` shows where)"
+            ) from None
         if args.source_id in topic.ids:
             raise UsageError(f"--source-id {args.source_id!r} is already an id in {args.into}; choose another")
     proposal = extract(text, args.source_id, published)
@@ -170,7 +179,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     )
     if not args.into:
         header = (
-            f"# Proposed from {article.name} (source {args.source_id}, published {published.iso()}): a draft to curate.\n"
+            f"# Proposed from {article.name} (source {args.source_id}, published {published.iso()}).\n"
+            "# A draft to curate, not knowledge.\n"
             "# Paste each section's entries under the same key of the topic file (or run again with --into FILE),\n"
             f"# copy the article to {archive} next to it, delete what is not worth keeping, answer the\n"
             "# questions in the comments, and run `factdesk check`.\n"
@@ -320,7 +330,8 @@ def parser() -> argparse.ArgumentParser:
             "added to the topic file and the article archived next to it: delete what you do not want, answer\n"
             "the questions, and `factdesk check` passes."
         ),
-        epilog="example:\n  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 > draft.yaml\n"
+        epilog="example:\n"
+        "  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 > draft.yaml\n"
         "  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 \\\n"
         "      --outlet Interfax --link https://interfax.com/… --into knowledge/pact.yaml",
         formatter_class=_formatter,

@@ -18,12 +18,16 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.dates import PartialDate, day_exists, month_number, nearest_year
 
 # -- the page around the story -------------------------------------------------------------------------
-_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_MON = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DATELINE = re.compile(
     rf"^(?:[A-Z][A-Z'.-]+(?:[ ,/]+[A-Z][A-Z'.-]+)*[,.]?\s+)?(?:{_MON}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*)?"
@@ -38,7 +42,7 @@ _FURNITURE = re.compile(
 )
 _CAPTION = re.compile(
     r"\bFILE PHOTO\b|\(Photo:|\bvia REUTERS\b|\bvia AP\b|/Pool\b|\bin this (?:image|photo|picture)\b|"
-    r"\((?:[A-Z][\w]+-)?(?:Yonhap|Reuters|AP|AFP|EPA|Xinhua|KCNA|Getty Images)\)$"
+    r"\([A-Z][\w .&/-]{1,30}\)$"  # "(Reuters-Yonhap)", "(Gazette)": a credit, when before the story
 )
 _CRAWL_STAMP = re.compile(r"^date\s+\d{4}-\d\d-\d\d(?:[T ][\d:]+\S*)?\s+")  # prefixed by some page savers
 _STORY_END = re.compile(r"^(?:\(?Reporting by|\(?Editing by|Copyright\b|[ⓒ©])", re.IGNORECASE)
@@ -47,45 +51,290 @@ _ONLY_DATE = re.compile(rf"(?:{_WEEKDAYS}|{_MON}|[AP]M|UTC|GMT|KST|\d+|[\s,.:/+(
 # -- sentences ---------------------------------------------------------------------------------------
 _BOUNDARY = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep st jr sr no vs etc inc corp co ltd dept est "
-    "approx fig vol pp jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "dept",
+        "est",
+        "approx",
+        "fig",
+        "vol",
+        "pp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]
 )
 
 # -- quotes and speakers -----------------------------------------------------------------------------
 _QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]|[\"“]([^\"“”]+)$")
 _SINGLE = re.compile(r"(?<![\w])[‘']([^‘’'\"“”]{3,}?)[’'](?![\w])")
 _VERBS = frozenset(
-    "said says say told tells stated states announced announces added adds warned warns reported reports "
-    "noted notes declared declares claimed claims confirmed confirms denied denies accused stressed insisted "
-    "argued wrote writes quoted cited reads read echoed explained urged vowed pledged called described "
-    "quipped replied asked concluded".split()
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "stated",
+        "states",
+        "announced",
+        "announces",
+        "added",
+        "adds",
+        "warned",
+        "warns",
+        "reported",
+        "reports",
+        "noted",
+        "notes",
+        "declared",
+        "declares",
+        "claimed",
+        "claims",
+        "confirmed",
+        "confirms",
+        "denied",
+        "denies",
+        "accused",
+        "stressed",
+        "insisted",
+        "argued",
+        "wrote",
+        "writes",
+        "quoted",
+        "cited",
+        "reads",
+        "read",
+        "echoed",
+        "explained",
+        "urged",
+        "vowed",
+        "pledged",
+        "called",
+        "described",
+        "quipped",
+        "replied",
+        "asked",
+        "concluded",
+    ]
 )
-_PARTICIPLES = frozenset("saying adding noting stressing telling warning arguing insisting declaring".split())
+_PARTICIPLES = frozenset(
+    ["saying", "adding", "noting", "stressing", "telling", "warning", "arguing", "insisting", "declaring"]
+)
 _ROLE_WORDS = frozenset(
-    "leader president minister secretary chairman chairwoman chair spokesman spokeswoman spokesperson "
-    "ambassador envoy general commander chief director premier king queen official officials lawmaker "
-    "deputy vice foreign defence defense prime state senator governor mayor head analyst expert professor "
-    "advisor adviser counterpart".split()
+    [
+        "leader",
+        "president",
+        "minister",
+        "secretary",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "envoy",
+        "general",
+        "commander",
+        "chief",
+        "director",
+        "premier",
+        "king",
+        "queen",
+        "official",
+        "officials",
+        "lawmaker",
+        "deputy",
+        "vice",
+        "foreign",
+        "defence",
+        "defense",
+        "prime",
+        "state",
+        "senator",
+        "governor",
+        "mayor",
+        "head",
+        "analyst",
+        "expert",
+        "professor",
+        "advisor",
+        "adviser",
+        "counterpart",
+    ]
 )
 _GENERIC = frozenset(
-    "agency statement ministry newspaper report message paper broadcaster office spokesman "
-    "spokeswoman spokesperson government kremlin council committee outlet media".split()
+    [
+        "agency",
+        "statement",
+        "ministry",
+        "newspaper",
+        "report",
+        "message",
+        "paper",
+        "broadcaster",
+        "office",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "government",
+        "kremlin",
+        "council",
+        "committee",
+        "outlet",
+        "media",
+    ]
 )
-_PRONOUNS = frozenset("he she it they we i".split())
-_AUXILIARIES = frozenset("has have had also later then previously reportedly had also".split())
+_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i"])
+_AUXILIARIES = frozenset(["has", "have", "had", "also", "later", "then", "previously", "reportedly", "had", "also"])
 _WHEN_WORDS = frozenset(
-    "on last this next week month year today yesterday earlier monday tuesday wednesday thursday friday saturday "
-    "sunday".split()
+    [
+        "on",
+        "last",
+        "this",
+        "next",
+        "week",
+        "month",
+        "year",
+        "today",
+        "yesterday",
+        "earlier",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
 _STOP = frozenset(
-    "that which who whom is are was were be been being will would could should may might can not and or but to of "
-    "in on at by for with from as than then there this these those it its their his her they he she we our your "
-    "a an the after before since while when where if amid into over under about".split()
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "not",
+        "and",
+        "or",
+        "but",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "than",
+        "then",
+        "there",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+        "your",
+        "a",
+        "an",
+        "the",
+        "after",
+        "before",
+        "since",
+        "while",
+        "when",
+        "where",
+        "if",
+        "amid",
+        "into",
+        "over",
+        "under",
+        "about",
+    ]
 )
 _DOCUMENTS = frozenset(
-    "treaty agreement accord pact charter law decree constitution text bill resolution document preamble".split()
+    [
+        "treaty",
+        "agreement",
+        "accord",
+        "pact",
+        "charter",
+        "law",
+        "decree",
+        "constitution",
+        "text",
+        "bill",
+        "resolution",
+        "document",
+        "preamble",
+    ]
 )
-_NOUN_PARTS = frozenset("state news national security central foreign official".split())
+_NOUN_PARTS = frozenset(["state", "news", "national", "security", "central", "foreign", "official"])
 _CONNECTORS = frozenset(("of", "the", "and", "for", "de", "al", "bin", "van", "von"))
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[\w'’.-]*\w[\w'’-]*|[,;:]")  # words, and the punctuation that ends a name
 
@@ -97,10 +346,12 @@ _DATES = re.compile(
     rf"|(?P<mdy>\b(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>(?:19|20)\d\d)\b)?)"
     rf"|(?P<dmy>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MON})\b\.?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?)"
     rf"|(?P<my>\b(?P<m3>{_MON})\.?,?\s+(?P<y3>(?:19|20)\d\d)\b)"
-    rf"|(?P<mo>\b(?P<mp>in|last|this|next|since|until|early|late|mid-|earlier in|later in)\s+(?P<m4>{_MON})\b(?!\.?,?\s+\d))"
+    r"|(?P<mo>\b(?P<mp>in|last|this|next|since|until|early|late|mid-|earlier in|later in)\s+"
+    rf"(?P<m4>{_MON})\b(?!\.?,?\s+\d))"
     rf"|(?P<wd>\b(?P<wp>(?:on|last|this|next|since|until|by)\s+)?(?P<w>{_WEEKDAYS})\b)"
     r"|(?P<nth>\b(?:on )?the (?P<nd>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:century|anniversary|time|day|place)))"
-    r"|(?P<rel>\b(?:yesterday|today|tonight|tomorrow|last night|(?:on )?the same day|(?:earlier |later )?this (?:week|month|year)|"
+    r"|(?P<rel>\b(?:yesterday|today|tonight|tomorrow|last night|(?:on )?the same day|"
+    r"(?:earlier |later )?this (?:week|month|year)|"
     r"last (?:week|month|year)|next (?:week|month|year)|the (?:previous|following|next) (?:day|week|month|year)|"
     r"the day before|a day later|a year later|a year earlier)\b)"
     r"|(?P<ago>\b(?P<an>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
@@ -109,7 +360,12 @@ _DATES = re.compile(
     r"|(?P<year>\b(?:18|19|20)\d\d\b(?![’'%]?s\b|,\d|\.\d|-(?:point|strong|member)))",
     re.IGNORECASE,
 )
-_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_SPELLED = {
+    w: i
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
 _SPELLED["a"] = 1
 
 # -- numbers worth a fact ----------------------------------------------------------------------------
@@ -118,6 +374,9 @@ _NUMBER = re.compile(
     r"(?:-(?:point|strong|member|year|day|article|nation|country)s?)?(?![\w/])"
 )
 _ARTICLE_REF = re.compile(r"\bArticles?\s+\d+(?:\s*(?:and|,|to|-)\s*\d+)*", re.IGNORECASE)
+
+
+AddQuote = Callable[[str, str, str, str], None]  # (words, kind, who, sentence)
 
 
 @dataclass
@@ -168,7 +427,7 @@ def _is_caption(line: str, before_story: bool) -> bool:
     if len(line.split()) > 60 or re.search(r"[\"“”]", line):
         return False
     m = _CAPTION.search(line)
-    return bool(m) and (before_story or not m.group(0).startswith("("))
+    return m is not None and (before_story or not m.group(0).startswith("("))
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -206,7 +465,10 @@ def paragraphs(text: str) -> tuple[list[str], list[str], str, str]:
         lines: list[str] = []
         for raw in block:
             line = _CRAWL_STAMP.sub("", _clean(raw))
-            if not line or ended:
+            if not line:
+                continue
+            if ended:
+                skipped.append(line)
                 continue
             if _STORY_END.match(line):
                 ended = True
@@ -280,9 +542,10 @@ def _np_before(words: list[str]) -> tuple[str, int]:
     experts" (up to two common words after a name). The look-back is bounded, so any input stays linear.
     """
     skip = 0
-    while skip < 5 and len(words) > skip and words[-1 - skip].lower() in _AUXILIARIES | _WHEN_WORDS:
-        skip += 1  # "Tass on Saturday reported", "the Ministry also on Tuesday said"
-    words = words[: len(words) - skip] if skip else words
+    if words and words[-1] == ",":  # "The minister, Jane Roe, said"
+        words, skip = words[:-1], 1
+    while skip < 6 and words and words[-1].lower() in _AUXILIARIES | _WHEN_WORDS:
+        words, skip = words[:-1], skip + 1  # "Tass on Saturday reported", "the Ministry also on Tuesday said"
     if not words:
         return "", 0
     last = words[-1]
@@ -318,7 +581,8 @@ def _np_before(words: list[str]) -> tuple[str, int]:
         taken.pop(0)  # "Russia and the North and (have accused)": the "and" joins two predicates
     if not taken:
         low_last = last.lower()
-        if len(words) >= 2 and low_last in _GENERIC | _DOCUMENTS and words[-2].lower() in ("the", "its", "his", "her"):
+        known = _GENERIC | _DOCUMENTS | _ROLE_WORDS
+        if len(words) >= 2 and low_last in known and words[-2].lower() in ("the", "its", "his", "her"):
             return f"{words[-2]} {last}", 2 + skip
         return "", 0
     phrase = " ".join(reversed(taken)).replace(" ,", ",")
@@ -480,10 +744,10 @@ def _relative(words: str, anchor: dt.date, published: PartialDate, pub_day: dt.d
         step = -1 if ("last" in words or "previous" in words) else 1 if ("next" in words or "following" in words) else 0
         y, mo = _month_back(base_year, base_month, -step)
         return f"{y:04d}-{mo:02d}", ""
-    base = anchor.year if words.startswith(("the ", "a ")) else published.year
-    step = -1 if ("last" in words or "previous" in words or "earlier" in words and words.startswith("a ")) else 0
-    step = 1 if ("next" in words or "following" in words or "later" in words and words.startswith("a ")) else step
-    return str(base + step), ""
+    year = anchor.year if words.startswith(("the ", "a ")) else published.year
+    step = -1 if ("last" in words or "previous" in words or ("earlier" in words and words.startswith("a "))) else 0
+    step = 1 if ("next" in words or "following" in words or ("later" in words and words.startswith("a "))) else step
+    return str(year + step), ""
 
 
 def _sentence_dates(sentence: str, published: PartialDate, pub_day: dt.date | None) -> list[DateMention]:
@@ -492,8 +756,8 @@ def _sentence_dates(sentence: str, published: PartialDate, pub_day: dt.date | No
     out: list[DateMention] = []
     anchor = default
     for m in _DATES.finditer(sentence):
-        relative_to_event = m.group(0).lower().startswith(("the ", "a ")) or m.group("ago") is not None and (
-            m.group("ad").lower() in ("later", "earlier"))  # fmt: skip
+        relative_to_event = m.group(0).lower().startswith(("the ", "a ")) or (m.group("ago") is not None and (
+            m.group("ad").lower() in ("later", "earlier")))  # fmt: skip
         mention = _resolve(m, anchor if relative_to_event else default, published, pub_day)
         if mention.iso and mention.iso[:4].isdigit() and int(mention.iso[:4]) > published.year + 1 and not (
                 mention.relative):  # fmt: skip
@@ -597,9 +861,8 @@ def _lead_in(text: str) -> str:
     return _LEAD_IN.sub("", " " + text, count=1)
 
 
-def _reported(sentence: str, add_quote: object, quoted: list[tuple[int, int]] = ()) -> None:  # type: ignore[assignment]
+def _reported(sentence: str, add_quote: AddQuote, quoted: Sequence[tuple[int, int]] = ()) -> None:
     """Reported speech: "X said (that) ...", "..., X said." and "..., X reported Tuesday, amid ..."."""
-    assert callable(add_quote)
     words = list(_WORD.finditer(sentence))
     tokens = [w.group(0) for w in words]
     found: list[tuple[int, str, int]] = []  # (verb token index, who, index of who's first token)
@@ -618,9 +881,9 @@ def _reported(sentence: str, add_quote: object, quoted: list[tuple[int, int]] = 
             who, n = _np_before(tokens[:seg_start])
             n = i - seg_start + n
         if who.lower() in ("he", "she"):
-            lead = re.match(r"((?:[A-Z][\w'’.-]*\s){1,5}[A-Z][\w'’-]*)\s+[a-z]", sentence)
-            if lead and not lead.group(1).startswith("The "):
-                who = lead.group(1)  # "Zelenskyy confirming ... and he said": the sentence's own subject
+            subject = re.match(r"((?:[A-Z][\w'’.-]*\s){1,5}[A-Z][\w'’-]*)\s+[a-z]", sentence)
+            if subject and not subject.group(1).startswith("The "):
+                who = subject.group(1)  # "Zelenskyy confirming ... and he said": the sentence's own subject
         if not who and i > 0 and tokens[i - 1] == "and":  # "South Korea responded ... and said it would ..."
             lead = tokens[:8]
             k = next((j for j, t in enumerate(lead) if not (_capital(t) or t.lower() in _CONNECTORS)), len(lead))
@@ -674,7 +937,7 @@ def _scalar(key: str, value: object) -> str:
     return str(yaml.safe_dump({key: value}, allow_unicode=True, width=10**6, sort_keys=False)).rstrip("\n")
 
 
-def _entry(fields: list[tuple[str, object]], comments: list[str] = ()) -> str:  # type: ignore[assignment]
+def _entry(fields: Sequence[tuple[str, object]], comments: Sequence[str] = ()) -> str:
     lines = [f"  # {c}" for c in comments]
     for i, (key, value) in enumerate(fields):
         lines.append(("  - " if i == 0 else "    ") + _scalar(key, value))
@@ -803,11 +1066,12 @@ def draft(
         comments += [f"also dated {iso} ({m.words!r}): {_quoted(m.sentence)}" for m in mentions[1:]
                      if m.sentence != first.sentence]  # fmt: skip
         rest = first.sentence.replace(first.words, " ")
-        fields = [("id", topic.new_id(f"{iso[:4]}-{_slug(rest, 4)}")), ("date", iso if len(iso) > 4 else int(iso))]
+        event: list[tuple[str, object]] = [("id", topic.new_id(f"{iso[:4]}-{_slug(rest, 4)}"))]
+        event.append(("date", iso if len(iso) > 4 else int(iso)))
         if first.relative:
-            fields.append(("as_written", first.words))
-        fields += [("what", first.sentence), ("source", source_id), ("evidence", first.sentence)]
-        out["timeline"].append(_entry(fields, comments))
+            event.append(("as_written", first.words))
+        event += [("what", first.sentence), ("source", source_id), ("evidence", first.sentence)]
+        out["timeline"].append(_entry(event, comments))
 
     for sentence, numbers in proposal.facts:
         fields = [("id", topic.new_id(f"fact-{_slug(numbers[0] + ' ' + sentence, 5)}")), ("text", sentence),
@@ -842,5 +1106,6 @@ def add_to_topic(text: str, sections: dict[str, list[str]]) -> str:
         following = end < len(lines)
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1
-        lines[end:end] = ([""] if end > start + 1 else []) + new + ([""] if following else [])
+        gap = [""] if following and lines[end].strip() else []
+        lines[end:end] = ([""] if end > start + 1 else []) + new + gap
     return "\n".join(lines) + "\n"
