@@ -81,7 +81,7 @@ def test_console_script_and_module_run() -> None:
         assert done.stdout.startswith("1996: ")
 
 
-@pytest.mark.skipif(not (ROOT / ".venv" / ".factdesk-installed").exists(), reason="needs the .venv ./run makes")
+@pytest.mark.skipif(not (ROOT / ".venv" / ".factdesk-bot").exists(), reason="needs the .venv ./run makes")
 def test_readme_main_command_without_credentials_opens_the_console() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
     done = subprocess.run(["./run"], cwd=ROOT, input="/pact article4\nquit\n", env=env, capture_output=True,
@@ -191,3 +191,13 @@ def test_start_with_partial_slack_credentials_names_what_is_missing(
     err = capsys.readouterr().err
     assert err.startswith("factdesk: error: missing SLACK_BOT_TOKEN. ") and err.count("\n") == 1
     assert "console" not in err.split(".")[0]  # not silently the console
+
+
+@pytest.mark.parametrize("flag", ["help", "--help", "-h"])
+def test_run_help_lists_its_own_commands(flag: str) -> None:
+    done = subprocess.run(["./run", flag], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: ./run [COMMAND]")
+    for line in ("./run test", "./run bench", "./run help"):
+        assert line in done.stdout
+    assert "Setting up" not in done.stderr  # help needs no set-up
