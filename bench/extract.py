@@ -87,7 +87,8 @@ def accuracy() -> None:
 
 def _capitals(words: int) -> str:
     run = " ".join(f"Name{i % 97} Kim Jong Un" for i in range(words // 4))
-    return f'"A quote," {run} said. {run} reported on Monday that the 23 articles matter.'
+    # a run with no reporting verb after it is what made the speaker search try every start position
+    return f'"A quote," {run} and more. {run} reported on Monday that the 23 articles matter.'
 
 
 def timing(base: int = 8000, rounds: int = 3) -> None:
