@@ -35,7 +35,7 @@ _DATELINE = re.compile(
     r"|^[A-Z][A-Z'.-]+(?:[ ,/]+[A-Z][A-Z'.-]+)*\s+(?:—|–|--?)\s+"
 )
 _FURNITURE = re.compile(
-    r"^(?:[•·▪*]\s|By\s+[A-Z]|Published\s*:|Updated\s*:|Last updated|date\s+\d|Source:\s|Copyright\b|[ⓒ©]|"
+    r"^(?:[•·▪*※]\s*|[-–—]\s|\[[^\]]{1,30}\]|More\s*-|By\s+[A-Z]|Published\s*:|Updated\s*:|Last updated|date\s+\d|Source:\s|Copyright\b|[ⓒ©]|"
     r"\(?Reporting by|Editing by|Follow us|Next In\b|More From\b|Read more|Related\b|Advertisement|ADVERTISING|"
     r"Sign up|Subscribe|Share\b|Link copied|Cover photo|Photo:|Foto:|FILE PHOTO)|All rights reserved\.?$",
     re.IGNORECASE,
@@ -49,7 +49,10 @@ _STORY_END = re.compile(r"^(?:\(?Reporting by|\(?Editing by|Copyright\b|[ⓒ©])
 _ONLY_DATE = re.compile(rf"(?:{_WEEKDAYS}|{_MON}|[AP]M|UTC|GMT|KST|\d+|[\s,.:/+()-])+", re.IGNORECASE)
 
 # -- sentences ---------------------------------------------------------------------------------------
-_BOUNDARY = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_BOUNDARY = re.compile(
+    r"[.!?][\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9])"
+    r"|(?<=[a-z0-9]{2})\.(?=(?:The|A|An|It|He|She|They|We|But|This|That|These|However|Meanwhile|In|On|As)\s)"
+)  # the second: "in June 2024.The Duma's", a space lost when the page was copied
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -153,13 +156,52 @@ _VERBS = frozenset(
         "called",
         "described",
         "quipped",
+        "answered",
         "replied",
         "asked",
         "concluded",
     ]
 )
+_NOT_SUBJECTS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "Regarding",
+        "According",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "As",
+        "In",
+        "On",
+        "At",
+        "Following",
+        "Despite",
+        "Concerning",
+        "Asked",
+        "Meanwhile",
+        "However",
+    ]  # fmt: skip
+)
 _PARTICIPLES = frozenset(
-    ["saying", "adding", "noting", "stressing", "telling", "warning", "arguing", "insisting", "declaring"]
+    [
+        "saying",
+        "adding",
+        "noting",
+        "stressing",
+        "telling",
+        "warning",
+        "arguing",
+        "insisting",
+        "declaring",
+        "asserting",
+        "emphasizing",
+        "emphasising",
+        "explaining",
+        "claiming",
+    ]  # fmt: skip
 )
 _ROLE_WORDS = frozenset(
     [
@@ -349,7 +391,8 @@ _DATES = re.compile(
     r"|(?P<mo>\b(?P<mp>in|last|this|next|since|until|early|late|mid-|earlier in|later in)\s+"
     rf"(?P<m4>{_MON})\b(?!\.?,?\s+\d))"
     rf"|(?P<wd>\b(?P<wp>(?:on|last|this|next|since|until|by)\s+)?(?P<w>{_WEEKDAYS})\b)"
-    r"|(?P<nth>\b(?:on )?the (?P<nd>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:century|anniversary|time|day|place)))"
+    r"|(?P<nth>\b(?:on )?the (?P<nd>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:century|anniversary|time|day|place))"
+    r"(?: of (?P<nof>last|this|next) month\b)?)"
     r"|(?P<rel>\b(?:yesterday|today|tonight|tomorrow|last night|(?:on )?the same day|"
     r"(?:earlier |later )?this (?:week|month|year)|"
     r"last (?:week|month|year)|next (?:week|month|year)|the (?:previous|following|next) (?:day|week|month|year)|"
@@ -473,6 +516,9 @@ def paragraphs(text: str) -> tuple[list[str], list[str], str, str]:
             if _STORY_END.match(line):
                 ended = True
                 skipped.append(line)
+                continue
+            if _FURNITURE.search(line) or not re.search(r"[a-z]", _ONLY_DATE.sub("", line), re.IGNORECASE):
+                skipped.append(line)  # a page header, a crawl stamp, a byline
                 continue
             if not headline_seen and not body and not lines and not re.search(r"[.!?\"”']$", line):
                 headline_seen = True
@@ -648,6 +694,13 @@ def person_name(who: str) -> tuple[str, str]:
 
 
 # -- dates -------------------------------------------------------------------------------------------
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|scheduled|due to|plans? to|expected to)\b")
+
+
+def _days(day: dt.date) -> int:
+    return day.year * 372 + day.month * 31 + day.day  # an order of days, enough to compare distances
+
+
 def _month_back(year: int, month: int, n: int) -> tuple[int, int]:
     k = year * 12 + (month - 1) - n
     return k // 12, k % 12 + 1
@@ -697,11 +750,16 @@ def _resolve(m: re.Match[str], anchor: dt.date, published: PartialDate, pub_day:
             iso = (pub_day + dt.timedelta(days=(target - pub_day.weekday() - 1) % 7 + 1)).isoformat()
         else:  # news reports the past: the latest such weekday on or before publication
             iso = (pub_day - dt.timedelta(days=(pub_day.weekday() - target) % 7)).isoformat()
-    elif g["nth"]:  # "on the 14th" (of the publication's month, or the month before if still to come)
+    elif g["nth"]:  # "on the 14th": the nearest such day (past, unless the sentence speaks of the future)
         d = int(g["nd"])
-        y, mo = anchor.year, anchor.month
-        if d > anchor.day:
-            y, mo = _month_back(y, mo, 1)
+        if g["nof"]:
+            y, mo = _month_back(anchor.year, anchor.month, {"last": 1, "this": 0, "next": -1}[g["nof"].lower()])
+        else:
+            near = [_month_back(anchor.year, anchor.month, k) for k in (1, 0, -1)]
+            near = [(y, mo) for y, mo in near if day_exists(y, mo, d)] or [(anchor.year, anchor.month)]
+            if not _FUTURE.search(m.string):  # "was sent on the 14th": a day already past
+                near = [(y, mo) for y, mo in near if (y, mo, d) <= (anchor.year, anchor.month, anchor.day)] or near
+            y, mo = min(near, key=lambda ym: abs(ym[0] * 372 + ym[1] * 31 + d - _days(anchor)))
         iso = f"{y:04d}-{mo:02d}-{d:02d}" if day_exists(y, mo, d) else None
     elif g["rel"]:
         iso, note = _relative(words.lower(), anchor, published, pub_day)
@@ -882,7 +940,7 @@ def _reported(sentence: str, add_quote: AddQuote, quoted: Sequence[tuple[int, in
             n = i - seg_start + n
         if who.lower() in ("he", "she"):
             subject = re.match(r"((?:[A-Z][\w'’.-]*\s){1,5}[A-Z][\w'’-]*)\s+[a-z]", sentence)
-            if subject and not subject.group(1).startswith("The "):
+            if subject and subject.group(1).split()[0] not in _NOT_SUBJECTS:
                 who = subject.group(1)  # "Zelenskyy confirming ... and he said": the sentence's own subject
         if not who and i > 0 and tokens[i - 1] == "and":  # "South Korea responded ... and said it would ..."
             lead = tokens[:8]
@@ -894,6 +952,9 @@ def _reported(sentence: str, add_quote: AddQuote, quoted: Sequence[tuple[int, in
         after = sentence[words[i].end() :].lstrip()
         when = _DATES.match(after)
         after = after[when.end() :].lstrip() if when else after
+        after = re.sub(r"^,?\s*(?:citing|quoting)\s+[^,.;]+(?:\.[A-Z]\w*)?", "", after).lstrip()  # ", citing TASS"
+        if re.match(r"[,:]?\s*[\"“]", after):
+            continue  # 'he replied, "..."': the quotation is the speech, proposed as a direct quote
         inverted = first > 0 and tokens[first - 1] == "," and (not after or after[:1] in ",.;")
         if inverted:  # "CLAUSE, the KCNA reported(, amid ...)."
             before = sentence[: words[first - 1].start()]

@@ -57,6 +57,13 @@ def test_relative_dates_resolve_against_the_publication() -> None:
     ]  # fmt: skip
 
 
+def test_a_day_of_the_month_alone_is_the_nearest_such_day() -> None:
+    text = "The council will meet on the 6th. The Duma voted on the 24th of last month. It was sent on the 14th."
+    assert dates(text, "2024-11-05") == [
+        ("2024-11-06", "on the 6th"), ("2024-10-24", "on the 24th of last month"), ("2024-10-14", "on the 14th"),
+    ]  # fmt: skip
+
+
 def test_relative_dates_resolve_against_the_event_before_them() -> None:
     text = "Moscow recognised Seoul in 1990 and the Soviet Union collapsed the following year."
     assert dates(text) == [("1990", "1990"), ("1991", "the following year")]
@@ -79,6 +86,27 @@ def test_abbreviations_do_not_end_sentences() -> None:
         "N. Korea told the U.N. on Dec. 4 that Gen. Kim and J. Smith agreed.",
         "Then they left.",
     ]
+
+
+def test_a_lost_space_after_a_full_stop_still_ends_the_sentence() -> None:
+    assert sentences("It was signed in June 2024.The Duma agreed. See News.Az for more.") == [
+        "It was signed in June 2024.", "The Duma agreed.", "See News.Az for more.",
+    ]  # fmt: skip
+
+
+def test_a_page_header_date_before_the_headline_leaves_the_dateline_found() -> None:
+    p = run(
+        "6 Nov 2024 11:36\n\nCouncil ratifies treaty\n\nMOSCOW. Nov 6 (Interfax) - It was approved on Wednesday.",
+        "2024-11-06",
+    )
+    assert (p.headline, p.dateline) == ("Council ratifies treaty", "MOSCOW. Nov 6 (Interfax) -")
+    assert [d.words for d in p.dates] == ["on Wednesday"]
+
+
+def test_a_list_of_links_is_furniture_even_with_quotes_and_dates() -> None:
+    text = 'The treaty was ratified.\nMore- Other news\n- Senate to discuss it tomorrow\n- Agency "warns of floods"'
+    p = run(text)
+    assert p.quotes == [] and p.dates == []
 
 
 def test_headline_byline_dateline_caption_and_furniture_propose_nothing() -> None:
@@ -108,6 +136,7 @@ def test_a_crawl_stamp_is_not_an_event() -> None:
         ('"We will finish it," North Korean leader Kim Jong Un said on Thursday.', "North Korean leader Kim Jong Un"),
         ('Slutsky evaluated the treaty, saying, "We will finish it."', "Slutsky"),
         ('"We will finish it." Tass reported.', "Tass"),
+        ('Roe spoke of the bridge, asserting, "We will finish it."', "Roe"),
         ('"We will finish it," Article 4 of the agreement says.', "Article 4 of the agreement"),
     ],
 )
@@ -136,6 +165,17 @@ def test_reported_speech_in_its_three_shapes() -> None:
         ("reported", "Ukrainian President Volodymyr Zelenskiy", "North Korea has sent 11,000 troops"),
         ("reported", "KCNA", "North Korea has ratified the treaty"),
         ("reported", "Chang Ho-jin", "Seoul would review its position on arming Ukraine"),
+    ]
+
+
+def test_a_reporting_verb_before_a_quotation_is_not_reported_speech() -> None:
+    text = 'Regarding the bridge, he said, "We will finish it." Asked about costs, he replied, "Ask the council."'
+    assert [q[0] for q in quotes(text)] == ["direct", "direct"]
+
+
+def test_citing_belongs_to_the_attribution() -> None:
+    assert quotes("The Duma has ratified the treaty, News.Az reports citing Gazeta.Ru.") == [
+        ("reported", "News.Az", "The Duma has ratified the treaty")
     ]
 
 
