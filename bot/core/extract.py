@@ -35,7 +35,8 @@ _DATELINE = re.compile(
     r"|^[A-Z][A-Z'.-]+(?:[ ,/]+[A-Z][A-Z'.-]+)*\s+(?:—|–|--?)\s+"
 )
 _FURNITURE = re.compile(
-    r"^(?:[•·▪*※]\s*|[-–—]\s|\[[^\]]{1,30}\]|More\s*-|By\s+[A-Z]|Published\s*:|Updated\s*:|Last updated|date\s+\d|Source:\s|Copyright\b|[ⓒ©]|"
+    r"^(?:[•·▪*※]\s*|[-–—]\s|\[[^\]]{1,30}\]|More\s*-|By\s+[A-Z]|Published\s*:|Updated\s*:|Last updated|"
+    r"date\s+\d|Source:\s|Copyright\b|[ⓒ©]|"
     r"\(?Reporting by|Editing by|Follow us|Next In\b|More From\b|Read more|Related\b|Advertisement|ADVERTISING|"
     r"Sign up|Subscribe|Share\b|Link copied|Cover photo|Photo:|Foto:|FILE PHOTO)|All rights reserved\.?$",
     re.IGNORECASE,
@@ -183,7 +184,7 @@ _NOT_SUBJECTS = frozenset(
         "Asked",
         "Meanwhile",
         "However",
-    ]  # fmt: skip
+    ]
 )
 _PARTICIPLES = frozenset(
     [
@@ -201,7 +202,7 @@ _PARTICIPLES = frozenset(
         "emphasising",
         "explaining",
         "claiming",
-    ]  # fmt: skip
+    ]
 )
 _ROLE_WORDS = frozenset(
     [
