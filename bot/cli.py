@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, Settings
+from bot.config import SERVING, ConfigError, Settings
 
 
 class UsageError(Exception):
@@ -251,7 +251,8 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_http()
-    settings.require_serving()
+    overridden = {"FACTDESK_PORT": args.port, "FACTDESK_WORKERS": args.workers}  # options win over the variables
+    settings.require_valid(*(name for name in SERVING if overridden.get(name) is None))
     from bot.server import serve
 
     return serve(settings, host=args.host, port=args.port, workers=args.workers, knowledge=_knowledge(args, settings))

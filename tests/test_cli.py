@@ -118,6 +118,9 @@ def test_serve_refuses_a_bad_port_naming_the_variable(
     assert capsys.readouterr().err == (
         "factdesk: error: FACTDESK_PORT='99999' is out of range: it must be from 1 to 65535; unset it for 3000\n"
     )
+    monkeypatch.setenv("FACTDESK_KNOWLEDGE", str(FIXTURES / "errors"))  # stops it before listening, in one line
+    assert main(["serve", "--port", "3001"]) == 1  # --port given: FACTDESK_PORT is not this run's setting
+    assert "FACTDESK_PORT" not in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         main(["serve", "--port", "70000"])
     assert e.value.code == 2

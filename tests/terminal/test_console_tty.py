@@ -56,6 +56,14 @@ class Terminal:
             self.seen += chunk
         return self.text()
 
+    def answered(self, times: int) -> str:
+        """Wait for the `times`-th answer and the prompt after it (a redrawn prompt alone does not count)."""
+        self.read_until(b"[Share to channel]", times=times)
+        while not self.seen.rsplit(b"[Share to channel]", 1)[1].endswith(b"factdesk> "):
+            self.read_until(b"factdesk> ", times=self.seen.count(b"factdesk> ") + 1)
+        time.sleep(0.2)  # let readline settle into reading the next line
+        return self.text()
+
     def text(self) -> str:
         return ANSI.sub("", self.seen.decode("utf-8", "replace"))
 
@@ -71,7 +79,7 @@ class Terminal:
                 return os.waitstatus_to_exitcode(status)
             self.read_rest()
             time.sleep(0.05)
-        raise AssertionError("the console did not exit")
+        raise AssertionError(f"the console did not exit: {self.text()[-300:]!r}")
 
     def read_rest(self) -> None:
         while select.select([self.fd], [], [], 0)[0]:
@@ -93,12 +101,11 @@ def test_editing_keys_history_width_and_ctrl_d(state: Path) -> None:
     term = Terminal(state, columns=60)
     term.read_until(b"factdesk> ")
     term.type(b"timeline\r")
-    term.read_until(b"factdesk> ", times=2)
-    answer = term.text().split("timeline\n", 1)[1]
+    answer = term.answered(1).split("timeline\n", 1)[1]
     assert "1901" in answer and "Bridge to open next\n   spring" in answer  # wrapped at 59 columns
     assert max(len(line) for line in answer.splitlines()) <= 59  # wrapped to the terminal, not to 100
     term.type(UP + b"\r")  # the arrow recalls the last line instead of printing ^[[A
-    term.read_until(b"factdesk> ", times=3)
+    term.answered(2)
     assert term.text().count("Timeline\n") == 2 and "^[[A" not in term.text()
     term.type(b"\x04")  # Ctrl-D
     assert term.exit_code() == 0
@@ -113,8 +120,7 @@ def test_history_survives_a_restart_and_ctrl_c_leaves_with_130(state: Path) -> N
     term = Terminal(state, columns=80)
     term.read_until(b"factdesk> ")
     term.type(UP + b"\r")  # recalls the previous run's line
-    term.read_until(b"factdesk> ", times=2)
-    assert "Timeline\n" in term.text()
+    assert "Timeline\n" in term.answered(1)
     term.type(b"\x03")  # Ctrl-C
     assert term.exit_code() == 130
     assert term.text().endswith("factdesk> \n") and "Traceback" not in term.text()
