@@ -2,7 +2,8 @@
 
 Accuracy: each article under bench/articles/ has hand labels (labels.yaml: every quote with its speaker, every
 date mention with its resolved date, and the page's dates that are not events). Per article it prints
-quotes found / speaker right, dates found / resolved right, and page dates wrongly proposed as events.
+quotes found / speaker right, dates found / resolved right, page dates wrongly proposed as events, and
+proposed quotes that match no label (the price of over-proposing).
 
 Time: a text of N words made of long runs of capitalised words (what made an earlier version quadratic) at
 N, 2N and 4N words; the time ratio between sizes should stay near the size ratio.
@@ -44,6 +45,10 @@ def score(name: str, label: dict[str, Any]) -> dict[str, int]:
     text = (ARTICLES / f"{name}.txt").read_text("utf-8")
     proposal: Proposal = extract(text, name, parse_date(str(label["published"])))
     out = {"quotes": 0, "found": 0, "speaker": 0, "dates": 0, "d_found": 0, "d_right": 0, "false_events": 0}
+    labelled = [str(q["text"]) for q in label.get("quotes") or []]
+    out["extra"] = sum(
+        not any(_quote_found(t, p.text) or _quote_found(p.text, t) for t in labelled) for p in proposal.quotes
+    )
     for q in label.get("quotes") or []:
         out["quotes"] += 1
         hit = next((p for p in proposal.quotes if _quote_found(q["text"], p.text)), None)
@@ -66,15 +71,15 @@ def score(name: str, label: dict[str, Any]) -> dict[str, int]:
 
 def _row(name: str, s: dict[str, int]) -> str:
     quotes = f"{s['found']:>6}/{s['quotes']:<5} {s['speaker']:>7}/{s['quotes']:<5}"
-    return (
-        f"{name:34} {quotes} {s['d_found']:>5}/{s['dates']:<5} {s['d_right']:>3}/{s['dates']:<5} {s['false_events']:>6}"
-    )
+    dates = f"{s['d_found']:>5}/{s['dates']:<5} {s['d_right']:>3}/{s['dates']:<5} {s['false_events']:>6}"
+    return f"{name:34} {quotes} {dates} {s['extra']:>10}"
 
 
 def accuracy() -> None:
     labels: dict[str, dict[str, Any]] = yaml.safe_load((ARTICLES / "labels.yaml").read_text("utf-8"))
     totals: dict[str, int] = {}
     head = f"{'quotes found':>12} {'speaker right':>13} {'dates found':>11} {'resolved':>9} {'page dates':>10}"
+    head += f" {'unlabelled':>10}"
     print(f"{'article':34} {head}")
     for name, label in labels.items():
         s = score(name, label)
@@ -83,6 +88,7 @@ def accuracy() -> None:
         print(_row(name, s))
     print(_row("total", totals))
     print("page dates: dateline, crawl stamp, caption or header dates proposed as events (want 0)")
+    print("unlabelled: proposed quotes matching no label (quoted terms and titles, or noise a maintainer deletes)")
 
 
 def _capitals(words: int) -> str:
