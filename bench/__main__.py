@@ -12,6 +12,7 @@ COMMANDS = {
     "reload": "latency of a steady request stream during edits + reloads; RSS after 1 and after N reloads",
     "serve": "cached and uncached answers against the do-nothing Bolt app; --workers for 1 -> 2 scaling",
     "soak": "signed traffic while the server is attacked: answers lost, 5xx, p99 calm vs attacked, RSS growth",
+    "extract": "factdesk extract on hand-labelled real articles (quotes, speakers, dates), and its time per size",
     "quality": "labelled questions: right answer, honest miss or misleading, per class (answerable, not, traps)",
     "all": "startup, reload and serve (with --workers) on one generated knowledge base",
 }

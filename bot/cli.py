@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, Settings
+from bot.config import SERVING, ConfigError, Settings
 
 
 class UsageError(Exception):
@@ -35,15 +36,49 @@ def _knowledge_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _existing(path: Path, settings: Settings, *, given: str | None) -> Path:
+    """The knowledge path, or one line saying which setting points nowhere (`given` names an explicit one)."""
+    if path.exists():
+        return path
+    if given:
+        raise UsageError(f"{given} {path}: no such file or folder")
+    if settings.knowledge_env:
+        raise ConfigError(
+            f"FACTDESK_KNOWLEDGE={settings.knowledge_env!r}: no such file or folder; "
+            "set it to your knowledge folder (e.g. ./knowledge) or unset it"
+        )
+    raise UsageError(
+        f"no knowledge folder at ./{path}: run from the project folder, "
+        "or pass --knowledge DIR or set FACTDESK_KNOWLEDGE"
+    )
+
+
 def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.knowledge) if getattr(args, "knowledge", None) else settings.knowledge
+    if getattr(args, "knowledge", None):
+        return _existing(Path(args.knowledge), settings, given="--knowledge")
+    return _existing(settings.knowledge, settings, given=None)
+
+
+def _port(value: str) -> int:
+    """argparse type for --port: a port number, not whatever int() accepts (99999 would wrap around)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is out of range: a port is from 1 to 65535")
+    return port
 
 
 # -- check -------------------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.loader import load
 
-    root = Path(args.path) if args.path else settings.knowledge
+    root = (
+        _existing(Path(args.path), settings, given="path")
+        if args.path
+        else _existing(settings.knowledge, settings, given=None)
+    )
     t0 = time.perf_counter()
     result = load(root)
     from bot.core import expect
@@ -99,30 +134,76 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- extract, report -------------------------------------------------------------------------------
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    import shutil
+
+    import yaml
+
     from bot.core.dates import DateError, parse_date
-    from bot.core.extract import extract, to_yaml
+    from bot.core.extract import Topic, add_to_topic, draft, extract, to_yaml
 
     try:
         published = parse_date(args.published)
     except DateError as e:
         raise UsageError(f"--published: {e}") from None
+    article = Path(args.article)
     try:
-        text = Path(args.article).read_text("utf-8")
+        text = article.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {args.article}: {e}") from None
+        raise UsageError(f"cannot read {article}: {getattr(e, 'strerror', None) or e}") from None
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.source_id):
+        raise UsageError(
+            f"--source-id {args.source_id!r}: use lower-case letters, digits and dashes, e.g. reuters-2024-12-05"
+        )
+    archive = (
+        f"sources/{args.source_id}.txt"
+        if args.source_id.endswith(published.iso()[:10])
+        else (f"sources/{args.source_id}-{published.iso()[:10]}.txt")
+    )
+    topic = Topic()
+    topic_text = ""
+    if args.into:
+        try:
+            topic_text = Path(args.into).read_text("utf-8")
+            topic = Topic.read(yaml.safe_load(topic_text))
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"cannot read {args.into}: {getattr(e, 'strerror', None) or e}") from None
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"{args.into}:{mark.line + 1}:{mark.column + 1}" if mark else args.into
+            raise UsageError(
+                f"{where}: not valid YAML ({getattr(e, 'problem', None) or 'unreadable'}); "
+                f"fix it first (`factdesk check {args.into}` shows where)"
+            ) from None
+        if args.source_id in topic.ids:
+            raise UsageError(f"--source-id {args.source_id!r} is already an id in {args.into}; choose another")
     proposal = extract(text, args.source_id, published)
-    header = (
-        f"# Proposed from {args.article} (source {args.source_id}, published {published.iso()}).\n"
-        "# A draft to curate, not knowledge: check every speaker_guess against `people` (then rename the field to\n"
-        "# `speaker` with the person's id), trim quotes, write each `what` and `text`, delete what is not worth\n"
-        "# keeping, and run `factdesk check`. Dates were resolved against the publication date; `as_written` keeps\n"
-        "# the article's words.\n"
+    sections = draft(proposal, source_id=args.source_id, published=published, archive=archive,
+                     outlet=args.outlet, headline=args.headline, link=args.link, topic=topic)  # fmt: skip
+    n = {k: sum("- id:" in block for block in v) for k, v in sections.items()}
+    asked = sum("- id:" not in block for block in sections["timeline"])
+    counts = f"{n['quotes']} quotes, {n['timeline']} dated events, {n['facts']} facts, {n['people']} new people" + (
+        f" ({asked} date{'s' if asked != 1 else ''} asked about in comments)" if asked else ""
     )
-    print(to_yaml(proposal, header), end="")
-    print(
-        f"proposed {len(proposal.quotes)} quotes, {len(proposal.timeline)} dated mentions, {len(proposal.facts)} facts",
-        file=sys.stderr,
-    )
+    if not args.into:
+        header = (
+            f"# Proposed from {article.name} (source {args.source_id}, published {published.iso()}).\n"
+            "# A draft to curate, not knowledge.\n"
+            "# Paste each section's entries under the same key of the topic file (or run again with --into FILE),\n"
+            f"# copy the article to {archive} next to it, delete what is not worth keeping, answer the\n"
+            "# questions in the comments, and run `factdesk check`.\n"
+        )
+        print(to_yaml(sections, header), end="")
+        print(f"proposed {counts}", file=sys.stderr)
+        return 0
+    target = Path(args.into).parent / archive
+    if target.exists() and target.read_text("utf-8") != text:
+        raise UsageError(f"{target} already exists with other text; choose another --source-id")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(article, target)
+    Path(args.into).write_text(add_to_topic(topic_text, sections), "utf-8")
+    print(f"added {counts} to {args.into}; archived the article as {target}", file=sys.stderr)
+    print(f"now delete what is not worth keeping, answer the # questions, and run `factdesk check {args.into}`",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -130,7 +211,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     import urllib.error
     import urllib.request
 
-    url = args.url.rstrip("/") + "/misses"
+    if args.url:
+        base = args.url
+    else:
+        settings.require_valid("FACTDESK_PORT")
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        base = f"http://{'[' + host + ']' if ':' in host else host}:{settings.port}"
+    url = base.rstrip("/") + "/misses"
     headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
@@ -158,7 +245,10 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 
     text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
     if args.write:
-        Path(args.write).write_text(text, "utf-8")
+        try:
+            Path(args.write).write_text(text, "utf-8")
+        except OSError as e:
+            raise UsageError(f"cannot write {args.write}: {e.strerror or e}") from None
         print(f"wrote {args.write}")
     else:
         print(text, end="")
@@ -174,6 +264,8 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_http()
+    overridden = {"FACTDESK_PORT": args.port, "FACTDESK_WORKERS": args.workers}  # options win over the variables
+    settings.require_valid(*(name for name in SERVING if overridden.get(name) is None))
     from bot.launch import serve
 
     return serve(settings, host=args.host, port=args.port, workers=args.workers, knowledge=_knowledge(args, settings))
@@ -181,6 +273,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_socket()
+    settings.require_serving()
     from bot.launch import socket_mode
 
     return socket_mode(settings, knowledge=_knowledge(args, settings))
@@ -188,9 +281,10 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """The main job: Slack when credentials are set, the local console otherwise."""
-    if settings.app_token and settings.bot_token:
+    mode = settings.slack_mode()  # some Slack credentials but not enough: an error naming what is missing
+    if mode == "socket":
         return cmd_socket(args, settings)
-    if settings.signing_secret and (settings.bot_token or settings.oauth):
+    if mode == "http":
         args.host, args.port, args.workers = settings.host, settings.port, settings.workers
         return cmd_serve(args, settings)
     print("No Slack credentials set: starting the local console (see README to connect Slack).", file=sys.stderr)
@@ -245,25 +339,46 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "extract",
-        help="draft a YAML fragment from a new article",
-        description="Propose quotes (with likely speakers), resolved dates and numbers from an article, to curate.",
-        epilog="example:\n  factdesk extract knowledge/sources/yonhap-via-korea-herald-2024-06-20.txt \\\n"
-        "      --source-id yonhap --published 2024-06-20T11:01+09:00 > draft.yaml",
+        help="draft knowledge from a new article (quotes, dates, facts)",
+        description=(
+            "Propose every quote with its speaker, every date (resolved, with the article's words kept) and the\n"
+            "sentences whose numbers are facts, in the topic file's layout. Headline, byline, datelines, captions\n"
+            "and page furniture propose nothing. Open questions are YAML comments. With --into, the draft is\n"
+            "added to the topic file and the article archived next to it: delete what you do not want, answer\n"
+            "the questions, and `factdesk check` passes."
+        ),
+        epilog="example:\n"
+        "  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 > draft.yaml\n"
+        "  factdesk extract article.txt --source-id interfax-2024-12-05 --published 2024-12-05 \\\n"
+        "      --outlet Interfax --link https://interfax.com/… --into knowledge/pact.yaml",
         formatter_class=_formatter,
     )
-    p.add_argument("article", help="the article's text file")
+    p.add_argument("article", help="the article's text file (as copied from the page: furniture is skipped)")
     p.add_argument("--source-id", required=True, help="the id the source will have in `sources`")
     p.add_argument("--published", required=True, help="publication date, e.g. 2024-06-20 or 2024-06-20T11:01+09:00")
+    p.add_argument("--outlet", help="the outlet's name (default: the dateline's agency, else asked in a comment)")
+    p.add_argument("--headline", help="the headline (default: the article's first line)")
+    p.add_argument("--link", help="where the article is published")
+    p.add_argument("--into", metavar="TOPIC.yaml", help="add the draft to this topic file and archive the article")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
         "report",
         help="the questions the bot could not answer, most frequent first",
         description="Ask a running bot which questions found nothing, so maintainers know what to add next.",
-        epilog="example:\n  factdesk report --url http://127.0.0.1:3000 --top 20",
+        epilog=(
+            "The bot answers /misses only with FACTDESK_ADMIN_TOKEN (sent as a Bearer token; set the same value\n"
+            "here as on the server), or from loopback when the server has none.\n\n"
+            "example:\n  factdesk report --top 20\n"
+            "  FACTDESK_ADMIN_TOKEN=… factdesk report --url https://factdesk.example.org"
+        ),
         formatter_class=_formatter,
     )
-    p.add_argument("--url", default="http://127.0.0.1:3000", help="the running bot (default: %(default)s)")
+    p.add_argument(
+        "--url",
+        default=None,
+        help="the running bot (default: http://$FACTDESK_HOST:$FACTDESK_PORT, i.e. 127.0.0.1:3000)",
+    )
     p.add_argument("--top", type=int, default=20, help="how many to list (default: %(default)s)")
     p.set_defaults(func=cmd_report)
 
@@ -296,7 +411,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _knowledge_arg(p)
     p.add_argument("--host", default=None, help="address to listen on (default: $FACTDESK_HOST or 127.0.0.1)")
-    p.add_argument("--port", type=int, default=None, help="port (default: $FACTDESK_PORT or 3000)")
+    p.add_argument("--port", type=_port, default=None, help="port (default: $FACTDESK_PORT or 3000)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: $FACTDESK_WORKERS or 1)")
     p.set_defaults(func=cmd_serve)
 
@@ -328,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser().print_help()
         return 2
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(strict=False)  # each command checks the settings it uses
         from bot import logs
 
         logs.configure(

@@ -25,6 +25,18 @@ _HOW = {
 }
 
 
+# Settings only a running server reads: wrong values stop `serve`/`socket`, never `ask`, `check` or the console.
+SERVING = ("FACTDESK_PORT", "FACTDESK_WORKERS", "FACTDESK_LOG_FORMAT", "FACTDESK_WATCH_SECONDS")
+
+SLACK_VARIABLES = (
+    "SLACK_APP_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+)
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -76,35 +88,49 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     database_url: str = field(default="sqlite:///factdesk.sqlite3", repr=False)  # may hold a password
     admin_token: str | None = field(default=None, repr=False)
+    knowledge_env: str | None = None  # FACTDESK_KNOWLEDGE as set, to name it when the folder is missing
+    # Settings that were set but wrong, by variable: each command checks only the ones it uses, so a bad
+    # FACTDESK_PORT stops `serve` but not `ask` (see `require_valid`).
+    problems: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, strict: bool = True) -> Settings:
+        """Read the environment; `strict` raises on the first wrong setting, else they wait in `problems`."""
         e = os.environ if env is None else env
+        problems: dict[str, str] = {}
 
-        def number(name: str, default: float, kind: type = int) -> float:
+        def number(name: str, default: float, kind: type = int, low: float = 0, high: float | None = None) -> float:
             raw = e.get(name)
-            if raw is None or raw == "":
+            if raw is None or raw.strip() == "":
                 return default
             try:
-                value = kind(raw)
+                value = kind(raw.strip())
             except ValueError:
-                raise ConfigError(f"{name}={raw!r} is not a number; set it to e.g. {default}") from None
-            if value < 0:
-                raise ConfigError(f"{name}={raw!r} must not be negative")
+                what = "an integer" if kind is int else "a number"
+                problems[name] = f"{name}={raw!r} is not {what}; set it to e.g. {kind(default)} or unset it"
+                return default
+            if value < low or (high is not None and value > high):
+                span = f"from {kind(low)} to {kind(high)}" if high is not None else f"at least {kind(low)}"
+                problems[name] = f"{name}={raw!r} is out of range: it must be {span}; unset it for {kind(default)}"
+                return default
             return float(value)
 
         log_format = e.get("FACTDESK_LOG_FORMAT", "console").lower()
         if log_format not in ("console", "json"):
-            raise ConfigError(f"FACTDESK_LOG_FORMAT={log_format!r}: use 'json' (production) or 'console'")
-        return cls(
+            problems["FACTDESK_LOG_FORMAT"] = (
+                f"FACTDESK_LOG_FORMAT={log_format!r}: use 'json' (production) or 'console'"
+            )
+            log_format = "console"
+        settings = cls(
             knowledge=Path(e.get("FACTDESK_KNOWLEDGE") or "knowledge"),
+            knowledge_env=e.get("FACTDESK_KNOWLEDGE") or None,
             signing_secret=e.get("SLACK_SIGNING_SECRET") or None,
             bot_token=e.get("SLACK_BOT_TOKEN") or None,
             app_token=e.get("SLACK_APP_TOKEN") or None,
             api_url=e.get("SLACK_API_URL") or None,
             host=e.get("FACTDESK_HOST") or "127.0.0.1",
-            port=int(number("FACTDESK_PORT", 3000)),
-            workers=max(1, int(number("FACTDESK_WORKERS", 1))),
+            port=int(number("FACTDESK_PORT", 3000, low=1, high=65535)),
+            workers=int(number("FACTDESK_WORKERS", 1, low=1, high=256)),
             log_format=log_format,
             debug=_flag(e.get("FACTDESK_DEBUG")),
             maintainers=_ids(e.get("FACTDESK_MAINTAINERS")),
@@ -116,7 +142,21 @@ class Settings:
             client_secret=e.get("SLACK_CLIENT_SECRET") or None,
             database_url=e.get("FACTDESK_DATABASE_URL") or "sqlite:///factdesk.sqlite3",
             admin_token=e.get("FACTDESK_ADMIN_TOKEN") or None,
+            problems=problems,
         )
+        if strict:
+            settings.require_valid(*problems)
+        return settings
+
+    def require_valid(self, *names: str) -> None:
+        """Raise the first problem among these variables (one line naming the variable and the fix)."""
+        for name in names:
+            if name in self.problems:
+                raise ConfigError(self.problems[name])
+
+    def require_serving(self) -> None:
+        """What `serve` and `socket` read besides Slack's credentials: all must be right before listening."""
+        self.require_valid(*SERVING)
 
     @property
     def oauth(self) -> bool:
@@ -161,3 +201,23 @@ class Settings:
 
     def require_socket(self) -> None:
         self._require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")
+
+    def slack_mode(self) -> str | None:
+        """How the main job reaches Slack: "socket", "http", or None (no Slack variable set: the console).
+
+        Some credentials but not a working set is an error naming what is missing: silently opening the
+        console would leave a deployment that looks up but answers nobody.
+        """
+        if self.app_token:
+            self.require_socket()
+            return "socket"
+        if self.signing_secret or self.oauth:
+            self.require_http()
+            return "http"
+        if self.bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is set but not how Slack reaches the bot: also set SLACK_APP_TOKEN for Socket Mode "
+                f"({_HOW['SLACK_APP_TOKEN']}) or SLACK_SIGNING_SECRET for HTTP ({_HOW['SLACK_SIGNING_SECRET']}); "
+                "or unset SLACK_BOT_TOKEN to use the local console"
+            )
+        return None

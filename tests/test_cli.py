@@ -88,7 +88,7 @@ def test_console_script_and_module_run() -> None:
         assert done.stdout.startswith("1996: ")
 
 
-@pytest.mark.skipif(not (ROOT / ".venv" / ".factdesk-installed").exists(), reason="needs the .venv ./run makes")
+@pytest.mark.skipif(not (ROOT / ".venv" / ".factdesk-bot").exists(), reason="needs the .venv ./run makes")
 def test_readme_main_command_without_credentials_opens_the_console() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
     done = subprocess.run(["./run"], cwd=ROOT, input="/pact article4\nquit\n", env=env, capture_output=True,
@@ -96,3 +96,118 @@ def test_readme_main_command_without_credentials_opens_the_console() -> None:
     assert done.returncode == 0, done.stderr
     assert "No Slack credentials set: starting the local console" in done.stderr
     assert "Article 4" in done.stdout and "without delay" in done.stdout
+
+
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in [v for v in os.environ if v.startswith(("SLACK_", "FACTDESK_"))]:
+        monkeypatch.delenv(var)
+
+
+def test_serving_settings_do_not_break_ask_or_check(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("FACTDESK_PORT", "abc")
+    monkeypatch.setenv("FACTDESK_WORKERS", "many")
+    assert main(["ask", "--knowledge", str(KNOWLEDGE), "article4"]) == 0
+    assert main(["check", str(FIXTURES / "corrected")]) == 0
+    assert "error" not in capsys.readouterr().err
+
+
+def test_serve_refuses_a_bad_port_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s" * 32)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-2-abc")
+    monkeypatch.setenv("FACTDESK_PORT", "99999")
+    assert main(["serve", "--knowledge", str(KNOWLEDGE)]) == 2
+    assert capsys.readouterr().err == (
+        "factdesk: error: FACTDESK_PORT='99999' is out of range: it must be from 1 to 65535; unset it for 3000\n"
+    )
+    monkeypatch.setenv("FACTDESK_KNOWLEDGE", str(FIXTURES / "errors"))  # stops it before listening, in one line
+    assert main(["serve", "--port", "3001"]) == 1  # --port given: FACTDESK_PORT is not this run's setting
+    assert "FACTDESK_PORT" not in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["serve", "--port", "70000"])
+    assert e.value.code == 2
+    assert "argument --port: 70000 is out of range: a port is from 1 to 65535" in capsys.readouterr().err
+
+
+def test_a_missing_knowledge_folder_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("FACTDESK_KNOWLEDGE", str(tmp_path / "nowhere"))
+    for argv in (["ask", "article4"], ["check"]):
+        assert main(argv) == 2
+        assert capsys.readouterr().err == (
+            f"factdesk: error: FACTDESK_KNOWLEDGE='{tmp_path / 'nowhere'}': no such file or folder; "
+            "set it to your knowledge folder (e.g. ./knowledge) or unset it\n"
+        )
+    assert main(["ask", "--knowledge", str(tmp_path / "gone"), "x"]) == 2
+    assert capsys.readouterr().err == f"factdesk: error: --knowledge {tmp_path / 'gone'}: no such file or folder\n"
+
+
+def test_schema_write_to_a_missing_folder_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["schema", "--write", str(tmp_path / "no" / "such" / "x.json")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"factdesk: error: cannot write {tmp_path / 'no' / 'such' / 'x.json'}: No such file or directory\n"
+
+
+def test_report_asks_the_port_in_factdesk_port_with_the_admin_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import http.server
+    import threading
+
+    seen: list[str | None] = []
+
+    class Misses(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            body = json.dumps([{"query": "article 99", "count": 3}]).encode()
+            self.send_response(200 if self.path == "/misses" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Misses)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _clean_env(monkeypatch)
+        monkeypatch.setenv("FACTDESK_PORT", str(server.server_address[1]))
+        monkeypatch.setenv("FACTDESK_ADMIN_TOKEN", "admin-1")
+        assert main(["report"]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "     3  article 99" in capsys.readouterr().out
+    assert seen == ["Bearer admin-1"]
+    sub = next(a for a in parser()._actions if a.dest == "cmd")
+    choices: dict[str, argparse.ArgumentParser] = sub.choices  # type: ignore[assignment]
+    assert "FACTDESK_ADMIN_TOKEN" in choices["report"].format_help()
+
+
+def test_start_with_partial_slack_credentials_names_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-2")
+    assert main(["start", "--knowledge", str(KNOWLEDGE)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("factdesk: error: missing SLACK_BOT_TOKEN. ") and err.count("\n") == 1
+    assert "console" not in err.split(".")[0]  # not silently the console
+
+
+@pytest.mark.parametrize("flag", ["help", "--help", "-h"])
+def test_run_help_lists_its_own_commands(flag: str) -> None:
+    done = subprocess.run(["./run", flag], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: ./run [COMMAND]")
+    for line in ("./run test", "./run bench", "./run help"):
+        assert line in done.stdout
+    assert "Setting up" not in done.stderr  # help needs no set-up

@@ -114,3 +114,35 @@ def parse_date(value: object) -> PartialDate:
         if tzh > 14 or tzm > 59:
             raise DateError(f"{text!r}: {tz} is not a time zone offset")
     return PartialDate(year, month, day, hour, minute, tz)
+
+
+# -- reading dates as articles write them (used by the extractor) ----------------------------------------
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NAMES |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTH_NAMES["sept"] = 9
+
+
+def month_number(word: str) -> int | None:
+    """`June`, `Jun`, `Jun.`, `Sept.` → 6, 6, 6, 9; anything else → None."""
+    return _MONTH_NAMES.get(word.lower().rstrip("."))
+
+
+def nearest_year(month: int, day: int | None, anchor: dt.date) -> int:
+    """The year that puts "June 19" (no year given) nearest the anchor date; on a tie, the earlier one.
+
+    Articles name dates without a year when the year is obvious to the reader: the date closest to the
+    publication. A December article's "January 15" is next month, its "June 19" this year's June.
+    """
+    best: tuple[int, int] | None = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        last = calendar.monthrange(year, month)[1]
+        when = dt.date(year, month, min(day or 15, last))
+        distance = abs((when - anchor).days)
+        if best is None or distance < best[0] or (distance == best[0] and year < best[1]):
+            best = (distance, year)
+    assert best is not None
+    return best[1]
+
+
+def day_exists(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]

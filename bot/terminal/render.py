@@ -7,8 +7,19 @@ a maintainer sees locally is what a reporter sees in Slack, not a second renderi
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from typing import Any
+
+MIN_WIDTH = 40  # narrower than this, wrapping hurts more than long lines
+PIPE_WIDTH = 100  # when the output is not a terminal (a pipe, a file) and COLUMNS is not set
+
+
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS first, as shells export it), minus one so a full line never wraps early."""
+    columns = shutil.get_terminal_size(fallback=(PIPE_WIDTH + 1, 24)).columns
+    return max(MIN_WIDTH, columns - 1)
+
 
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _USER = re.compile(r"<@([A-Z0-9]+)>")
@@ -38,7 +49,9 @@ def _wrap(text: str, width: int, indent: str = "") -> str:
     return "\n".join(lines)
 
 
-def render_text(payload: dict[str, Any], width: int = 100) -> str:
+def render_text(payload: dict[str, Any], width: int | None = None) -> str:
+    """The payload as text wrapped to `width` columns (default: the terminal's)."""
+    width = terminal_width() if width is None else width
     out: list[str] = []
     for block in payload.get("blocks", []):
         kind = block.get("type")
