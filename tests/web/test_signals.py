@@ -41,7 +41,9 @@ def test_a_sighup_storm_is_one_or_two_reloads(slack: slack_stand_in.StandIn, tmp
         slack.wait_for("/api/chat.postMessage", 1)
         time.sleep(2)  # time for any further reload to happen, were the storm not coalesced
         posts = slack.calls("/api/chat.postMessage")
-        assert 1 <= len(posts) <= 2, len(posts)
+        # At most one reload a second, the last request honoured: the storm (<0.9 s) and the 2 s after it allow
+        # three at the very most when a loaded machine delays the signals; uncoalesced, it was one per signal.
+        assert 1 <= len(posts) <= 3, len(posts)
         assert bot.logs().count('"knowledge_reloaded"') == len(posts)
         assert sc.post_signed(bot.port, sc.command_body("x", command=COMMAND)).status == 200
 
