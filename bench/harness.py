@@ -26,7 +26,8 @@ from bench.search import queries as synth_queries
 from bench.synth import generate
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
-from tests.support.server import BOT_TOKEN, ROOT, free_port
+from tests.support.paths import ROOT
+from tests.support.server import BOT_TOKEN, free_port
 
 COMMAND = "/synth"
 CACHED_QUERIES = 10  # a reporter's common questions: answered from the caches after the first time

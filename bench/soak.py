@@ -27,7 +27,8 @@ from urllib.parse import urlencode
 
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
-from tests.support.server import BOT_TOKEN, ROOT, free_port, wait_healthy
+from tests.support.paths import ROOT
+from tests.support.server import BOT_TOKEN, free_port, wait_healthy
 
 SLACK_DEADLINE = 3.0  # Slack gives up on an answer after 3 s: later is lost
 QUERIES = ["article4", "timeline", "quote kim", "sources", "how many articles", "article 5"]

@@ -2,12 +2,11 @@
 
 Tests never read the maintainers' `knowledge/` folder for counts or wording: it changes with the story, and a
 valid update must not break the suite. `./run test` checks it with `factdesk check`; the few tests about how it
-is shipped (the editor schema, the Kubernetes ConfigMaps) name it as PRODUCTION."""
+is shipped (the editor schema, the Kubernetes ConfigMaps) name it as PRODUCTION (tests/support/paths.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +14,7 @@ from bot.core.engine import Catalog
 from bot.core.loader import load
 from tests.support import slack_stand_in
 from tests.support.asking import Door, open_door
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-KNOWLEDGE = FIXTURES / "pact"  # the seed knowledge as of the first release, frozen: tests pin its counts
-PRODUCTION = ROOT / "knowledge"  # the maintainers' live folder: never pinned by a test
+from tests.support.paths import FIXTURES, KNOWLEDGE
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.harness import Lab, wait_listening
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 
 @pytest.mark.parametrize("command", ["", "search", "startup", "reload", "serve", "all"])

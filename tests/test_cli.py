@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main, parser
-from tests.conftest import FIXTURES, KNOWLEDGE, ROOT
+from tests.support.paths import FIXTURES, KNOWLEDGE, ROOT
 
 
 def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
@@ -25,7 +25,7 @@ def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_errors_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "errors", tmp_path, dirs_exist_ok=True)
-    from tests.core.test_loader import expectation
+    from tests.support.expectations import expectation
 
     at = expectation(tmp_path / "altered_quote.yaml")[0]
     assert main(["check", str(tmp_path / "altered_quote.yaml")]) == 1
@@ -36,7 +36,7 @@ def test_check_errors_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path)
 
 def test_check_speaks_github_annotations(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "errors", tmp_path, dirs_exist_ok=True)
-    from tests.core.test_loader import expectation
+    from tests.support.expectations import expectation
 
     at = expectation(tmp_path / "altered_quote.yaml")[0]
     assert main(["check", str(tmp_path / "altered_quote.yaml"), "--format", "github"]) == 1

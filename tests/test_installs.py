@@ -3,22 +3,18 @@ playing oauth.v2.access, and SQLite holding the installations."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bot.installs import async_url
-from tests.conftest import KNOWLEDGE
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.installs import CLIENT_ID, INSTALLED_TOKEN, install
+from tests.support.paths import KNOWLEDGE
 from tests.support.server import Running, serve
-
-CLIENT_ID = "111111111.222222222"
-INSTALLED_TOKEN = "xoxb-222222222-333333333-installedTOKENfake"
 
 
 @pytest.fixture
@@ -28,21 +24,6 @@ def bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[Running
            "FACTDESK_DATABASE_URL": f"sqlite:///{db}"}  # fmt: skip
     with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env) as running:
         yield running, db
-
-
-def install(bot: Running) -> sc.Response:
-    """What a workspace admin's browser does: open the install page, follow Slack's redirect back."""
-    page = sc.request(bot.port, "GET", "/slack/install")
-    assert page.status == 200
-    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.body.decode())
-    assert link is not None, page.body[:500]
-    query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
-    assert query["client_id"] == [CLIENT_ID]
-    assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "app_mentions:read", "im:history",
-                                                 "usergroups:read"}  # fmt: skip
-    cookie = page.headers["set-cookie"].split(";", 1)[0]
-    state = query["state"][0]
-    return sc.request(bot.port, "GET", f"/slack/oauth_redirect?code=the-code&state={state}", headers={"Cookie": cookie})
 
 
 def test_install_then_answer_that_workspace_with_its_own_token(

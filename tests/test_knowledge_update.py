@@ -11,10 +11,10 @@ import pytest
 from bot.cli import main
 from bot.core.model import Topic
 from bot.slack.blocks import render_message
-from tests.conftest import FIXTURES, KNOWLEDGE
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
 from tests.support.asking import Door, open_door
+from tests.support.paths import FIXTURES, KNOWLEDGE
 from tests.support.server import serve
 
 UPDATED = FIXTURES / "pact_update"

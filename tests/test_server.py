@@ -17,9 +17,9 @@ import aiohttp
 import pytest
 
 from bot.web.guard import is_admin
-from tests.conftest import FIXTURES, KNOWLEDGE
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.paths import FIXTURES, KNOWLEDGE
 from tests.support.server import Running, serve
 
 MAINTAINER = "U0EDITOR"
@@ -167,7 +167,8 @@ def test_start_up_with_broken_knowledge_fails_fast(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from tests.support.server import BOT_TOKEN, ROOT
+    from tests.support.paths import ROOT
+    from tests.support.server import BOT_TOKEN
 
     shutil.copytree(FIXTURES / "errors", tmp_path / "k")
     env = {
@@ -182,7 +183,7 @@ def test_start_up_with_broken_knowledge_fails_fast(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
-    from tests.core.test_loader import expectation
+    from tests.support.expectations import expectation
 
     at = expectation(tmp_path / "k" / "altered_quote.yaml")[0]
     assert f"altered_quote.yaml:{at}:11: error: quote is not word for word" in done.stderr

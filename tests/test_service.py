@@ -11,8 +11,8 @@ from bot.core.answer import ItemKind, Kind
 from bot.core.query import MAX_QUERY_CHARS, Query, parse
 from bot.core.store import KnowledgeStore, Outcome
 from bot.service import Asker, Service
-from tests.conftest import FIXTURES
 from tests.support.asking import open_door
+from tests.support.paths import FIXTURES
 
 
 def test_text_is_parsed_once_per_answer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +10,10 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.conftest import KNOWLEDGE, ROOT
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
-from tests.support.server import BOT_TOKEN, free_port, wait_healthy
+from tests.support.paths import KNOWLEDGE, ROOT
+from tests.support.server import BOT_TOKEN, serve, wait_healthy
 from tests.support.socket_stand_in import SocketStandIn
 
 APP_TOKEN = "xapp-1-A0FACTDESK-000000-notarealtoken"
@@ -25,25 +22,19 @@ APP_TOKEN = "xapp-1-A0FACTDESK-000000-notarealtoken"
 @pytest.fixture
 def socket_bot(slack: slack_stand_in.StandIn, tmp_path: Path) -> Iterator[tuple[SocketStandIn, Path]]:
     ws = SocketStandIn()
-    port = free_port()
     slack.replies["/api/apps.connections.open"] = {"ok": True, "url": ws.url}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
-    env.update(SLACK_APP_TOKEN=APP_TOKEN, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url,
-               FACTDESK_KNOWLEDGE=str(KNOWLEDGE), FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE="off",
-               FACTDESK_PORT=str(port), FACTDESK_DATABASE_URL=f"sqlite:///{tmp_path / 'state.sqlite3'}")  # fmt: skip
-    log = tmp_path / "socket.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "socket"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    env = {"SLACK_APP_TOKEN": APP_TOKEN, "FACTDESK_CACHE": "off"}
     try:
-        assert ws.connected.wait(30), log.read_text()
-        deadline = time.monotonic() + 30
-        while "knowledge_loaded" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        wait_healthy(port, proc=proc)  # the health port answers in Socket Mode too
-        yield ws, log
+        with serve(tmp_path, slack.api_url, KNOWLEDGE, extra_env=env, mode="socket", wait=False,
+                   log_name="socket.log") as running:  # fmt: skip
+            log = running.log_path
+            assert ws.connected.wait(30), log.read_text()
+            deadline = time.monotonic() + 30
+            while "knowledge_loaded" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            wait_healthy(running.port, proc=running.proc)  # the health port answers in Socket Mode too
+            yield ws, log
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
         ws.close()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.state import MemoryState, SharedState, SQLState, async_url
-from tests.support.server import ROOT
+from tests.support.paths import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bench import quality
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 def test_counts_per_class_with_and_without_the_check(capsys: pytest.CaptureFixture[str]) -> None:

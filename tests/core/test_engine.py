@@ -6,8 +6,8 @@ import pytest
 
 from bot.core.answer import Kind
 from bot.core.engine import MAX_LATEST
-from tests.conftest import FIXTURES
 from tests.support.asking import Door, open_door
+from tests.support.paths import FIXTURES
 
 
 @pytest.mark.parametrize("text", ["article4", "art. 4", "Article IV", "artcle 4", "mutual defence clause"])

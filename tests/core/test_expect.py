@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.cli import main
 from bot.core import expect
 from bot.core.store import KnowledgeStore
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 def _copy(tmp: Path) -> Path:

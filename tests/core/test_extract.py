@@ -12,7 +12,7 @@ from bot.cli import main
 from bot.core.dates import parse_date
 from bot.core.extract import Proposal, Topic, add_to_topic, draft, extract, sentences, to_yaml
 from bot.core.loader import load, schema
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 def run(text: str, published: str = "2024-12-05") -> Proposal:

@@ -17,7 +17,7 @@ from bot.core.kinds.quote import QuoteKind
 from bot.core.loader import load, schema
 from bot.core.model import Topic
 from bot.core.query import parse
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 def _mini() -> Topic:

@@ -10,19 +10,8 @@ import pytest
 
 from bot.core.dates import Precision
 from bot.core.loader import load, load_topic
-from tests.conftest import FIXTURES, KNOWLEDGE, ROOT
-
-ERROR_FIXTURES = sorted((FIXTURES / "errors").glob("*.yaml"))
-MARK = re.compile(r"#\s*expect(?:\[(\w+)\])?:\s*(.+)$")
-
-
-def expectation(path: Path) -> tuple[int, str, str | None]:
-    """The fixture names, on the line where the error must be reported, what the message must say."""
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        m = MARK.search(line)
-        if m:
-            return n, m.group(2).strip(), m.group(1)
-    raise AssertionError(f"{path.name} has no '# expect:' marker")
+from tests.support.expectations import ERROR_FIXTURES, expectation
+from tests.support.paths import FIXTURES, KNOWLEDGE, ROOT
 
 
 def test_seed_knowledge_loads_clean_but_for_missing_links() -> None:

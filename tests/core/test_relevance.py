@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answer import Kind
-from tests.conftest import FIXTURES
 from tests.support.asking import Door, open_door
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from bot.core import loader
 from bot.core.kinds import KINDS
 from bot.core.loader.positions import YamlDoc
 from bot.core.loader.validate import schema_valid
-from tests.conftest import FIXTURES, KNOWLEDGE, PRODUCTION
-from tests.core.test_loader import ERROR_FIXTURES, expectation
+from tests.support.expectations import ERROR_FIXTURES, expectation
+from tests.support.paths import FIXTURES, KNOWLEDGE, PRODUCTION
 
 
 def _data(path: Path) -> Any:

@@ -12,7 +12,7 @@ import pytest
 from bot.core.loader import load
 from bot.core.query import parse
 from bot.core.store import KnowledgeStore, Outcome, diff
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 def _copy(tmp: Path) -> Path:

@@ -15,11 +15,10 @@ from pathlib import Path
 import yaml
 
 from bot.cli import parser
-from tests.conftest import KNOWLEDGE, ROOT
 from tests.support import slack_stand_in
+from tests.support.config import CONFIG_NAMES
+from tests.support.paths import KNOWLEDGE, ROOT
 from tests.support.server import free_port, serve
-
-CONFIG_NAMES = set(re.findall(r'"((?:FACTDESK|SLACK)_[A-Z_]+)"', (ROOT / "bot" / "config.py").read_text("utf-8")))
 
 
 def instructions() -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import KNOWLEDGE, ROOT
+from tests.support.paths import KNOWLEDGE, ROOT
 
 HOOK = ROOT / "deploy" / "git-hooks" / "pre-commit"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

@@ -20,10 +20,10 @@ import yaml
 
 from bot.core.loader import load, topic_files
 from deploy.k8s.pilot import generate as pilot
-from tests.conftest import FIXTURES, PRODUCTION, ROOT
-from tests.deploy.test_container import CONFIG_NAMES
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.config import CONFIG_NAMES
+from tests.support.paths import FIXTURES, PRODUCTION, ROOT
 from tests.support.server import serve
 
 K8S = ROOT / "deploy" / "k8s"

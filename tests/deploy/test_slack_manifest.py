@@ -16,9 +16,9 @@ from bot.core.store import KnowledgeStore
 from bot.server import EVENTS_PATH
 from bot.service import Service
 from bot.slack import app as slack_app
-from tests.conftest import KNOWLEDGE, ROOT
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.paths import KNOWLEDGE, ROOT
 from tests.support.server import BOT_TOKEN
 
 MANIFESTS = {mode: ROOT / "deploy" / "slack" / f"manifest-{mode}.yaml" for mode in ("http", "socket")}

@@ -13,11 +13,11 @@ import aiohttp
 import pytest
 
 from bot.slack.blocks import render_message
-from tests.conftest import KNOWLEDGE
-from tests.slack.test_blocks import assert_within_limits, texts
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
 from tests.support.asking import Door
+from tests.support.block_kit import assert_within_limits, texts
+from tests.support.paths import KNOWLEDGE
 from tests.support.server import BOT_TOKEN, Running, serve
 
 
@@ -237,9 +237,9 @@ def test_logs_are_json_lines_without_secrets_or_user_text(bot: Running) -> None:
 
 def test_knowledge_is_loaded_once_before_listening(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
     """The start-up check's load is the one served: no second load, and no request sees a half-started bot."""
-    from bench.synth import generate
+    from tests.support.synth import synthetic_knowledge
 
-    generate(tmp_path / "k", 2000)
+    synthetic_knowledge(tmp_path / "k", 2000)
     with serve(tmp_path, slack.api_url, tmp_path / "k", extra_env={"FACTDESK_CACHE": "off"}) as bot:
         r = sc.post_signed(bot.port, sc.command_body("timeline", command="/synth"))
         assert r.status == 200 and r.json()["blocks"][0]["text"]["text"] == "Timeline"

@@ -17,8 +17,8 @@ from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.core.loader import load
 from bot.service import notice
 from bot.slack import blocks as bk
-from tests.conftest import FIXTURES
 from tests.support.asking import Door, open_door
+from tests.support.paths import FIXTURES
 
 #: One question per kind of answer the /mini fixture gives (and /harbour for wordings compared), plus the edge
 #: cases of rendering.

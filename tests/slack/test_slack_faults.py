@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.paths import FIXTURES, ROOT
 from tests.support.server import Running, free_port, serve
 
 MINI = FIXTURES / "mini"

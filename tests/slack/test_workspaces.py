@@ -12,11 +12,11 @@ import pytest
 
 from bot.config import Settings
 from bot.installs import Installs
-from tests.conftest import FIXTURES
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.installs import CLIENT_ID, INSTALLED_TOKEN, install
+from tests.support.paths import FIXTURES
 from tests.support.server import Running, serve
-from tests.test_installs import CLIENT_ID, INSTALLED_TOKEN, install
 
 MINI = FIXTURES / "mini"
 

@@ -1,4 +1,8 @@
-"""Start the real `factdesk serve` as a process on loopback, and stop it."""
+"""Start the real `factdesk serve` (or `factdesk socket`) as a process on loopback, and stop it.
+
+The one way tests start the bot as a server: each test names only what it changes (settings, options, the
+mode), and every server is stopped, killed if it will not stop, whatever the test does.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.paths import ROOT
 from tests.support.slack_client import SECRET, request
 
 BOT_TOKEN = "xoxb-000000000-1111111111-testtokenNOTREAL"  # a made-up token, never valid anywhere
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -55,7 +59,10 @@ def wait_healthy(port: int, timeout: float = 60.0, proc: subprocess.Popen[bytes]
 
 @contextmanager
 def serve(tmp: Path, api_url: str, knowledge: Path, *, extra_env: dict[str, str] | None = None,
-          args: tuple[str, ...] = (), port: int | None = None) -> Iterator[Running]:  # fmt: skip
+          args: tuple[str, ...] = (), port: int | None = None, mode: str = "serve", wait: bool = True,
+          log_name: str | None = None) -> Iterator[Running]:  # fmt: skip
+    """`mode` "socket" starts Socket Mode (no signing secret; the health port from FACTDESK_PORT); `wait`
+    False yields as soon as the process is started, for tests that wait for something else first."""
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_"))}
     env.update(
@@ -64,19 +71,25 @@ def serve(tmp: Path, api_url: str, knowledge: Path, *, extra_env: dict[str, str]
         FACTDESK_DATABASE_URL=f"sqlite:///{tmp / 'state.sqlite3'}",
         FACTDESK_WATCH_SECONDS="0.2", PYTHONUNBUFFERED="1",
     )  # fmt: skip
+    command = ["serve", "--port", str(port)]
+    if mode == "socket":  # Socket Mode signs nothing: the secret is HTTP's; `socket` takes its port from the env
+        del env["SLACK_SIGNING_SECRET"]
+        env["FACTDESK_PORT"] = str(port)
+        command = ["socket"]
     if "--workers" in args:  # else `serve` makes its own metrics folder, outside tmp, left behind
         (tmp / "metrics").mkdir(exist_ok=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp / "metrics")
     env.update(extra_env or {})
-    log_path = tmp / f"server-{port}.log"
+    log_path = tmp / (log_name or f"server-{port}.log")
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(port), *args], cwd=ROOT, env=env,
+            [sys.executable, "-m", "bot", *command, *args], cwd=ROOT, env=env,
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     running = Running(proc, port, log_path)
     try:
-        wait_healthy(port, proc=proc)
+        if wait:
+            wait_healthy(port, proc=proc)
         yield running
     finally:
         proc.terminate()

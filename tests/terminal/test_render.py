@@ -7,8 +7,8 @@ import io
 from bot.slack.blocks import render_message
 from bot.terminal.console import run_console, split_command
 from bot.terminal.render import mrkdwn_to_text, render_text
-from tests.conftest import FIXTURES
 from tests.support.asking import Door, open_door
+from tests.support.paths import FIXTURES
 
 
 def test_mrkdwn_to_text() -> None:

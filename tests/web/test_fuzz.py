@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
+from tests.support.paths import FIXTURES
 from tests.support.server import Running, serve
 
 SLACK_KEYS = ["type", "user", "user_id", "team", "team_id", "channel", "channel_id", "actions", "action_id", "event",

@@ -14,9 +14,9 @@ import pytest
 
 from bot.web import guard, protocol
 from bot.web.guard import is_admin
-from tests.conftest import FIXTURES
 from tests.support import raw_http, slack_stand_in
 from tests.support import slack_client as sc
+from tests.support.paths import FIXTURES
 from tests.support.server import Running, serve
 
 ADMIN = "admin-token-for-tests-only"

@@ -12,10 +12,10 @@ import yaml
 
 from bot import server
 from bot.web import protocol
-from tests.conftest import FIXTURES
 from tests.support import raw_http, slack_stand_in
 from tests.support import slack_client as sc
-from tests.support.server import ROOT, serve
+from tests.support.paths import FIXTURES, ROOT
+from tests.support.server import serve
 
 KNOWLEDGE = FIXTURES / "corrected"
 COMMAND = "/corrected"
