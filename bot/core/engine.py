@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core import relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
-from bot.core.index import Doc, Hit, SearchIndex, SearchResult
+from bot.core.index import Doc, Entry, Hit, SearchIndex, SearchResult, phrase
 from bot.core.kinds import KINDS, event, fact, kind_of, person, quote, source
 from bot.core.kinds.article import Article
 from bot.core.kinds.event import Event
 from bot.core.kinds.fact import Fact
 from bot.core.kinds.person import Person
+from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
 from bot.core.query import Query, QueryKind
@@ -30,6 +31,8 @@ from bot.core.wording import marked_all
 MIN_COVERAGE = 0.5
 MAX_ITEMS = 5
 MAX_LATEST = 8
+SAYS = "What the curated sources say"  # the header when the best entry's own words are the answer
+MAX_SUGGESTION = 40  # a suggestion is a title or an alias to type again, never a passage
 
 
 def documents(topic: Topic) -> list[Doc]:
@@ -98,10 +101,16 @@ class TopicEngine:
         return handler(q)
 
     def _answer(self, q: Query, kind: Kind, title: str, items: Iterable[Item], **kw: object) -> Answer:
+        """An answer whose header and body never say the same words twice: a reporter pastes both."""
+        listed = tuple(items)
+        if listed and listed[0].text == title:
+            title = SAYS
+        if listed and listed[0].heading == title:
+            listed = (replace(listed[0], heading=None), *listed[1:])
         return Answer(
             kind,
             title,
-            tuple(items),
+            listed,
             query=q.raw,
             command=self.topic.command,
             version=self.version,
@@ -112,14 +121,22 @@ class TopicEngine:
         c = self.topic.command
         examples = self.topic.examples or ("timeline", "sources")
         items = [Item(kind=ItemKind.EXAMPLE, text=f"{c} {ex}") for ex in examples]
-        counts = self.topic.counts()
-        intro = (
-            f"{self.topic.summary}\n\nI answer from {counted(counts['sources'], 'curated source', 'curated sources')}: "
-            f"treaty articles, {quote.KIND.count(counts['quotes'])}, "
-            f"{counted(counts['events'], 'dated event', 'dated events')} and {fact.KIND.count(counts['facts'])}, "
-            "each with its citation. Try:"
-        )
+        intro = f"{self.topic.summary}\n\nI answer from {self._holdings()}, each with its citation. Try:"
         return self._answer(q, Kind.HELP, f"{c}: {self.topic.title}", items, intro=intro, shareable=False)
+
+    def _holdings(self) -> str:
+        """ "2 curated sources: 1 article of the treaty, 3 quotes and 1 fact": every kind the topic holds, counted
+        by its kind's own words (people are who said things, not what is answered)."""
+        document = self.topic.document
+        parts = []
+        for kind in KINDS:
+            n = len(self.topic.section(kind))
+            if kind in (source.KIND, person.KIND) or not n:
+                continue
+            parts.append(kind.count(n) + (document.of if document and kind.section == "articles" else ""))
+        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + (parts[-1] if parts else "")
+        sources = counted(len(self.topic.sources), "curated source", "curated sources")
+        return f"{sources}: {listed}" if listed else sources
 
     def miss(self, q: Query, said: str, suggestions: Iterable[str] = ()) -> Answer:
         sugg = tuple(dict.fromkeys(suggestions)) or tuple(self.topic.examples[:3])
@@ -138,14 +155,57 @@ class TopicEngine:
     def article(self, q: Query) -> Answer:
         n = q.article
         art = next((a for a in self.topic.articles if a.number == n), None)
-        if art is None:
-            known = ", ".join(f"Article {a.number}" for a in self.topic.articles) or "no article"
-            return self.miss(
-                q,
-                f"The curated sources never quote Article {n} of the treaty. They quote {known}.",
-                [f"article {a.number}" for a in self.topic.articles],
+        if art is not None:
+            return self._article(q, art)
+        assert n is not None
+        named = self._named(f"article {n}")
+        if named:
+            return self._about_article(q, n, [e.ref for e in named])
+        document = self.topic.document
+        of = document.of if document else ""
+        known = ", ".join(f"Article {a.number}" for a in self.topic.articles) or "no article"
+        said = f"The curated sources never quote Article {n}{of}. They quote {known}."
+        if document and document.articles is not None and n > document.articles and document.source:
+            outlet = self.topic.source_by_id[document.source].outlet
+            said = (
+                f"{_capital(document.name)} has {counted(document.articles, 'article', 'articles')} ({outlet}), "
+                f"so no Article {n}. The curated sources quote {known}."
             )
-        return self._article(q, art)
+        return self.miss(q, said, [f"article {a.number}" for a in self.topic.articles])
+
+    def _named(self, key: str) -> list[Entry]:
+        """Entries of any kind that a name of theirs calls exactly `key` ("article 22"), in index order."""
+        return [self.index.entries[d] for d in self.index.phrases.get(phrase(key), ())]
+
+    def _about_article(self, q: Query, n: int, refs: list[object]) -> Answer:
+        """What the sources say about an Article N the topic's articles do not quote: a provision of another
+        document (Article 51 of the UN Charter) or a summary of one of its own. Said as what it is, never as a
+        quote of the topic's document."""
+        document = self.topic.document
+        of = document.of if document else ""
+        items = [self.item(r) for r in refs]
+        others = [r for r in refs if isinstance(r, Provision)]
+        intro = []
+        if len(others) < len(refs):
+            intro.append(f"The curated sources do not quote Article {n}{of} word for word; this is what they say.")
+        if others and document and document.articles is not None and document.source and document.evidence:
+            beyond = n > document.articles
+            if beyond:
+                intro.append(f"Article {n} here is {_owner(others[0])}: {document.name}'s own articles stop at "
+                             f"{document.articles}.")  # fmt: skip
+            items.append(self._count_note(document.name, document.articles, document.source, document.evidence))
+        elif others:
+            intro.append(f"Article {n} here is {_owner(others[0])}.")
+        title = refs[0].label if isinstance(refs[0], Provision) else f"Article {n}{of}"
+        return self._answer(q, Kind.FACTS, title, items, intro=" ".join(intro) or None)
+
+    def _count_note(self, name: str, articles: int, source_id: str, evidence: str) -> Item:
+        return Item(
+            kind=ItemKind.NOTE,
+            text=f"{_capital(name)} has {counted(articles, 'article', 'articles')}.",
+            detail=f'The source: "{evidence}"',
+            citations=(self.cite(source_id),),
+        )
 
     def _article(self, q: Query, art: Article) -> Answer:
         items = [
@@ -173,7 +233,8 @@ class TopicEngine:
 
     def articles(self, q: Query) -> Answer:
         if not self.topic.articles:
-            return self.miss(q, "The curated sources quote no article of the treaty.")
+            of = self.topic.document.of if self.topic.document else ""
+            return self.miss(q, f"The curated sources quote no article{of}.")
         return self._answer(q, Kind.ARTICLE, "Articles quoted in the sources", map(self.item, self.topic.articles))
 
     def timeline(self, q: Query) -> Answer:
@@ -286,7 +347,7 @@ class TopicEngine:
             return self.miss(
                 q, "No quote in the curated sources matches those words.", ["quotes", *self._suggest(found)]
             )
-        title = f"Who said “{hits[0].entry.ref.text}”" if isinstance(hits[0].entry.ref, Quote) else "Quotes"
+        title = "Who said it" if isinstance(hits[0].entry.ref, Quote) else "Quotes"
         return self._answer(q, Kind.QUOTES, title, (self.item(h.entry.ref) for h in hits))
 
     def when(self, q: Query) -> Answer:
@@ -296,8 +357,10 @@ class TopicEngine:
             return self.search(q)
         best = hits[0].entry.ref
         assert isinstance(best, Event)
-        items = [self.event_item(best)] + [self.item(h.entry.ref) for h in hits[1:] if h.score >= hits[0].score / 2]
-        return self._answer(q, Kind.WHEN, f"{best.date.display()}: {best.what}", items)
+        # The date is the header; the body says what happened then, once (no date heading repeating the header).
+        first = replace(self.event_item(best), heading=None)
+        items = [first] + [self.item(h.entry.ref) for h in hits[1:] if h.score >= hits[0].score / 2]
+        return self._answer(q, Kind.WHEN, best.date.display(), items)
 
     def search(self, q: Query) -> Answer:
         found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)
@@ -312,6 +375,8 @@ class TopicEngine:
         top = hits[0].entry.ref
         if isinstance(top, Article):
             return self._article(q, top)
+        if isinstance(top, Provision) and top.number is not None:
+            return self._about_article(q, top.number, [top])
         if isinstance(top, Person):
             said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
@@ -321,14 +386,24 @@ class TopicEngine:
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
 
     def _suggest(self, found: SearchResult) -> list[str]:
-        out = []
-        for h in found.hits[:3]:
-            out.append(_name(h))
-        return out
+        return [self._suggestion(h) for h in found.hits[:3]]
+
+    def _suggestion(self, hit: Hit) -> str:
+        """Something short to ask instead: who said a quote, or an entry's title or alias, never a passage."""
+        ref = hit.entry.ref
+        if isinstance(ref, Quote):
+            return f"quotes {self.speaker(ref)}"
+        label = hit.entry.label
+        return label if label and len(label) <= MAX_SUGGESTION else hit.entry.entry_id.replace("-", " ")
 
 
-def _name(hit: Hit) -> str:
-    return hit.entry.label or hit.entry.entry_id.replace("-", " ")
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _owner(p: Provision) -> str:
+    """ "the UN Charter's": whose article a provision is."""
+    return f"{p.document}'s"
 
 
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:
