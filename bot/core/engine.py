@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import relevance
+from bot.core import phrases, relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
@@ -25,7 +25,6 @@ from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
 from bot.core.query import Query, QueryKind
-from bot.core.text import counted
 from bot.core.wording import marked_all
 
 MIN_COVERAGE = 0.5
@@ -121,22 +120,8 @@ class TopicEngine:
         c = self.topic.command
         examples = self.topic.examples or ("timeline", "sources")
         items = [Item(kind=ItemKind.EXAMPLE, text=f"{c} {ex}") for ex in examples]
-        intro = f"{self.topic.summary}\n\nI answer from {self._holdings()}, each with its citation. Try:"
+        intro = f"{self.topic.summary}\n\nI answer from {phrases.holdings(self.topic)}, each with its citation. Try:"
         return self._answer(q, Kind.HELP, f"{c}: {self.topic.title}", items, intro=intro, shareable=False)
-
-    def _holdings(self) -> str:
-        """ "2 curated sources: 1 article of the treaty, 3 quotes and 1 fact": every kind the topic holds, counted
-        by its kind's own words (people are who said things, not what is answered)."""
-        document = self.topic.document
-        parts = []
-        for kind in KINDS:
-            n = len(self.topic.section(kind))
-            if kind in (source.KIND, person.KIND) or not n:
-                continue
-            parts.append(kind.count(n) + (document.of if document and kind.section == "articles" else ""))
-        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + (parts[-1] if parts else "")
-        sources = counted(len(self.topic.sources), "curated source", "curated sources")
-        return f"{sources}: {listed}" if listed else sources
 
     def miss(self, q: Query, said: str, suggestions: Iterable[str] = ()) -> Answer:
         sugg = tuple(dict.fromkeys(suggestions)) or tuple(self.topic.examples[:3])
@@ -146,11 +131,9 @@ class TopicEngine:
         )  # fmt: skip
 
     def too_long(self, q: Query) -> Answer:
-        return self._answer(
-            q, Kind.NOTICE, "That question is too long",
-            (), intro="Please ask in a few words, for example `article 4` or `when was the 1961 treaty scrapped`.",
-            shareable=False,
-        )  # fmt: skip
+        examples = " or ".join(f"`{ex}`" for ex in self.topic.examples[:2])
+        said = "Please ask in a few words" + (f", for example {examples}." if examples else ".")
+        return self._answer(q, Kind.NOTICE, "That question is too long", (), intro=said, shareable=False)
 
     def article(self, q: Query) -> Answer:
         n = q.article
@@ -161,17 +144,7 @@ class TopicEngine:
         named = self._named(f"article {n}")
         if named:
             return self._about_article(q, n, [e.ref for e in named])
-        document = self.topic.document
-        of = document.of if document else ""
-        known = ", ".join(f"Article {a.number}" for a in self.topic.articles) or "no article"
-        said = f"The curated sources never quote Article {n}{of}. They quote {known}."
-        if document and document.articles is not None and n > document.articles and document.source:
-            outlet = self.topic.source_by_id[document.source].outlet
-            said = (
-                f"{_capital(document.name)} has {counted(document.articles, 'article', 'articles')} ({outlet}), "
-                f"so no Article {n}. The curated sources quote {known}."
-            )
-        return self.miss(q, said, [f"article {a.number}" for a in self.topic.articles])
+        return self.miss(q, phrases.no_article(self.topic, n), [f"article {a.number}" for a in self.topic.articles])
 
     def _named(self, key: str) -> list[Entry]:
         """Entries of any kind that a name of theirs calls exactly `key` ("article 22"), in index order."""
@@ -179,33 +152,12 @@ class TopicEngine:
 
     def _about_article(self, q: Query, n: int, refs: list[object]) -> Answer:
         """What the sources say about an Article N the topic's articles do not quote: a provision of another
-        document (Article 51 of the UN Charter) or a summary of one of its own. Said as what it is, never as a
-        quote of the topic's document."""
-        document = self.topic.document
-        of = document.of if document else ""
+        document (Article 51 of the UN Charter) or a summary of one of its own, each said to be what it is."""
         items = [self.item(r) for r in refs]
-        others = [r for r in refs if isinstance(r, Provision)]
-        intro = []
-        if len(others) < len(refs):
-            intro.append(f"The curated sources do not quote Article {n}{of} word for word; this is what they say.")
-        if others and document and document.articles is not None and document.source and document.evidence:
-            beyond = n > document.articles
-            if beyond:
-                intro.append(f"Article {n} here is {_owner(others[0])}: {document.name}'s own articles stop at "
-                             f"{document.articles}.")  # fmt: skip
-            items.append(self._count_note(document.name, document.articles, document.source, document.evidence))
-        elif others:
-            intro.append(f"Article {n} here is {_owner(others[0])}.")
-        title = refs[0].label if isinstance(refs[0], Provision) else f"Article {n}{of}"
-        return self._answer(q, Kind.FACTS, title, items, intro=" ".join(intro) or None)
-
-    def _count_note(self, name: str, articles: int, source_id: str, evidence: str) -> Item:
-        return Item(
-            kind=ItemKind.NOTE,
-            text=f"{_capital(name)} has {counted(articles, 'article', 'articles')}.",
-            detail=f'The source: "{evidence}"',
-            citations=(self.cite(source_id),),
-        )
+        note = phrases.count_note(self.topic) if any(isinstance(r, Provision) for r in refs) else None
+        title = refs[0].label if isinstance(refs[0], Provision) else f"Article {n}{phrases.of(self.topic)}"
+        intro = phrases.about_article(self.topic, n, refs)
+        return self._answer(q, Kind.FACTS, title, [*items, *([note] if note else [])], intro=intro)
 
     def _article(self, q: Query, art: Article) -> Answer:
         items = [
@@ -233,8 +185,7 @@ class TopicEngine:
 
     def articles(self, q: Query) -> Answer:
         if not self.topic.articles:
-            of = self.topic.document.of if self.topic.document else ""
-            return self.miss(q, f"The curated sources quote no article{of}.")
+            return self.miss(q, f"The curated sources quote no article{phrases.of(self.topic)}.")
         return self._answer(q, Kind.ARTICLE, "Articles quoted in the sources", map(self.item, self.topic.articles))
 
     def timeline(self, q: Query) -> Answer:
@@ -395,15 +346,6 @@ class TopicEngine:
             return f"quotes {self.speaker(ref)}"
         label = hit.entry.label
         return label if label and len(label) <= MAX_SUGGESTION else hit.entry.entry_id.replace("-", " ")
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _owner(p: Provision) -> str:
-    """ "the UN Charter's": whose article a provision is."""
-    return f"{p.document}'s"
 
 
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:

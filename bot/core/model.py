@@ -69,11 +69,6 @@ class Document:
     source: str | None = None
     evidence: str | None = None
 
-    @property
-    def of(self) -> str:
-        """ " of the treaty": what follows "Article 5" in a sentence."""
-        return f" of {self.name}"
-
 
 @dataclass(frozen=True, slots=True)
 class Topic:

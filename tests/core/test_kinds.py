@@ -49,16 +49,17 @@ def test_the_builder_files_every_entry_under_its_kind() -> None:
 
 def test_counts_are_english_one_way_everywhere() -> None:
     topic = _mini()
-    assert topic.count_text() == "1 source, 1 article, 1 quote, 2 events, 1 fact, 1 person"
+    assert topic.count_text() == "1 source, 1 article, 1 quote, 2 events, 1 fact, 1 person, 1 cited provision"
     help_text = TopicEngine.build(topic).help(parse("help")).intro or ""
-    assert "from 1 curated source:" in help_text and "1 quote," in help_text and "1 fact," in help_text
+    assert "from 1 curated source: 1 article, 1 quote, 2 events, 1 fact and 1 cited provision, each" in help_text
 
 
 def test_every_indexed_entry_names_itself_and_renders_as_its_kind() -> None:
     topic = _mini()
     engine = TopicEngine.build(topic)
     docs = documents(topic)
-    assert [d.kind for d in docs] == ["article", "quote", "event", "event", "fact", "person"]  # index order
+    # index order
+    assert [d.kind for d in docs] == ["article", "quote", "event", "event", "fact", "person", "provision"]
     for doc in docs:
         assert isinstance(doc.keys, tuple)
         item = engine.item(doc.ref)
