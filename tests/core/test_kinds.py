@@ -104,3 +104,21 @@ def test_loader_and_engine_share_one_cache_and_reuse_it(tmp_path: Path) -> None:
     # The cached index is bound to the freshly loaded entries: answers point into the new model.
     hit = engine.index.search(["approval"]).hits[0]
     assert hit.entry.ref is second.knowledge.topics[0].facts[0]
+
+
+def test_a_new_kind_is_its_module_and_its_schema_section() -> None:
+    """Provisions (the last kind added) are loaded, checked, counted, indexed, searched, rendered and summarised
+    on reload by the registry alone: outside their module, only the answers about article numbers name them."""
+    core = Path(__file__).resolve().parents[2] / "bot"
+    naming = sorted(
+        str(p.relative_to(core))
+        for p in core.rglob("*.py")
+        if "kinds.provision" in p.read_text("utf-8") and p.name != "provision.py"
+    )
+    assert naming == ["core/engine.py", "core/phrases.py"]
+    provisions = by_name("provision")
+    assert provisions.section in schema()["properties"]
+    topic = _mini()
+    engine = TopicEngine.build(topic)
+    (found,) = [h for h in engine.index.search(("harbour", "act")).hits if h.entry.kind == "provision"]
+    assert engine.item(found.entry.ref).citations[0].source_id == "gazette"
