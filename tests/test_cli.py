@@ -212,3 +212,20 @@ def test_run_help_lists_its_own_commands(flag: str) -> None:
     for line in ("./run test", "./run bench", "./run help"):
         assert line in done.stdout
     assert "Setting up" not in done.stderr  # help needs no set-up
+
+
+def test_ask_and_the_console_route_a_question_without_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    two = str(FIXTURES / "two_topics")
+    assert main(["ask", "--knowledge", two, "who", "said", "fully", "funded"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Who said it\n") and "Sam Poe — direct quote" in out
+    assert main(["ask", "--knowledge", two, "timeline"]) == 0
+    out = capsys.readouterr().out
+    assert "/budget and /mini both have an answer: ask one of them." in out and "None" not in out
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--knowledge", two], input="ferry\nharbour act\n", cwd=ROOT,
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "The treasurer expects the ferry service to be fully funded." in done.stdout
+    assert "Article 9 of the Harbour Act" in done.stdout and "None" not in done.stdout

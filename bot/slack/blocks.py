@@ -204,7 +204,7 @@ def fallback_text(answer: Answer) -> str:
         if first.heading:
             body = f"{first.heading}: {body}"
         if first.citations:
-            body += f" ({first.citations[0].credit})"
+            body = f"{body.rstrip('.')} ({first.citations[0].credit})"
     return esc(" ".join(s for s in (_sentence(answer.title), _sentence(body)) if s), FALLBACK_CHARS)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,7 +45,8 @@ def assert_within_limits(message: dict[str, Any]) -> None:
             assert all(len(f["text"]) <= bk.FIELD_CHARS for f in b.get("fields", []))
         if b["type"] == "context":
             assert 0 < len(b["elements"]) <= bk.CONTEXT_ELEMENTS
-        if b["type"] == "actions":
+        if b["type"] == "actions":  # action ids unique within their block, as Slack requires
+            assert len({el["action_id"] for el in b["elements"]}) == len(b["elements"])
             for el in b["elements"]:
                 assert len(el["text"]["text"]) <= bk.BUTTON_CHARS
                 assert len(el["value"]) <= bk.BUTTON_VALUE_CHARS
@@ -160,3 +162,34 @@ def test_text_far_over_its_limit_is_cut_near_the_limit_not_to_an_ellipsis(times:
     long_item = Answer(Kind.FACTS, "Facts", (Item(kind=ItemKind.FACT, text=text),))
     fallback = bk.fallback_text(long_item)  # the notification text too
     assert bk.FALLBACK_CHARS - 60 <= len(fallback) <= bk.FALLBACK_CHARS
+
+
+def test_suggestions_are_short_buttons_that_ask_them() -> None:
+    two = open_door(FIXTURES / "two_topics", "/mini")
+    miss = bk.render_message(two.answer("article 5"))
+    assert_within_limits(miss)
+    (actions,) = [b for b in miss["blocks"] if b["type"] == "actions"]
+    (button,) = actions["elements"]
+    assert button["text"]["text"] == "/mini article 2" and button["action_id"] == bk.SUGGEST_ACTION
+    assert json.loads(button["value"]) == {"c": "/mini", "q": "article 2"}
+    which = bk.render_message(two.service.answer(None, "timeline"))  # suggestions that name their own topic
+    assert_within_limits(which)
+    (actions,) = [b for b in which["blocks"] if b["type"] == "actions"]
+    assert [(b["text"]["text"], json.loads(b["value"])) for b in actions["elements"]] == [
+        ("/budget timeline", {"c": "/budget", "q": "timeline"}),
+        ("/mini timeline", {"c": "/mini", "q": "timeline"}),
+    ]
+    assert all(re.match(bk.SUGGEST_ACTIONS, b["action_id"]) for b in actions["elements"])
+    assert "/mini /" not in json.dumps(which)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("when was the first bridge built", "1901. The first bridge is built (The Gazette)."),
+     ("article 5", "No answer in the curated sources. The curated sources never quote Article 5. They quote "
+                   "Article 2."),
+     ("quote roe", "Quotes: Jane Roe. Jane Roe — direct quote: “without fail” (The Gazette)."),
+     ("approval", "What the curated sources say. The council approved the plan (The Gazette).")],
+)  # fmt: skip
+def test_the_notification_text_reads_as_sentences(text: str, said: str) -> None:
+    assert bk.fallback_text(open_door(FIXTURES / "mini", "/mini").answer(text)) == said
