@@ -225,7 +225,7 @@ def _suggestions(answer: Answer) -> list[Block]:
         if len(value) > BUTTON_VALUE_CHARS:
             continue
         action = SUGGEST_ACTION if n == 0 else f"{SUGGEST_ACTION}_{n + 1}"
-        label = clip(f"{command} {text}".strip(), BUTTON_CHARS)
+        label = esc(f"{command} {text}".strip(), BUTTON_CHARS)  # the reporter's own words, for "Which topic?"
         buttons.append(ButtonElement(text=label, action_id=action, value=value))
     if not buttons:
         return []

@@ -181,6 +181,9 @@ def test_suggestions_are_short_buttons_that_ask_them() -> None:
     ]
     assert all(re.match(bk.SUGGEST_ACTIONS, b["action_id"]) for b in actions["elements"])
     assert "/mini /" not in json.dumps(which)
+    evil = bk.render_message(two.service.answer(None, "timeline <!channel>"))  # echoed in the suggestions
+    shown = [*texts(evil["blocks"]), evil["text"]]
+    assert not any("<!channel>" in s for s in shown) and any("timeline &lt;!channel&gt;" in s for s in shown)
 
 
 @pytest.mark.parametrize(
