@@ -64,6 +64,11 @@ def notice(title: str, text: str, command: str = "", query: str = "") -> Answer:
     return Answer(Kind.NOTICE, title, intro=text, command=command, query=query, shareable=False)
 
 
+def _either(commands: list[str], last: str = "or") -> str:
+    """ "/mini or /other", "/a, /b or /c": the commands a reporter can choose from."""
+    return ", ".join(commands[:-1]) + f" {last} " + commands[-1] if len(commands) > 1 else "".join(commands)
+
+
 def _cache_key(text: str) -> str:
     """Questions that differ only in case, accents or spacing share an answer (and a cache entry)."""
     return " ".join(fold(text).split())
@@ -147,20 +152,58 @@ class Service:
         )
         return answer
 
-    def _topic(self, catalog: Catalog, command: str | None) -> Topic | Answer:
+    def _topic(self, catalog: Catalog, command: str | None, q: Query) -> Topic | Answer:
         topic = catalog.knowledge.topic_for(command)
         if topic is not None:
             return topic
-        known = ", ".join(t.command for t in catalog.knowledge.topics)
         if command is None:
-            return notice("Which topic?", f"Several topics are loaded; start with one of: {known}.")
+            return self._route(catalog, q)
+        known = ", ".join(t.command for t in catalog.knowledge.topics)
         return notice("Unknown topic", f"No topic answers {command}. Known: {known}.")
+
+    def _route(self, catalog: Catalog, q: Query) -> Topic | Answer:
+        """A question without a command, with several topics: the one topic that has an answer, or ask which.
+
+        Only questions a topic can answer are tried (not help, nor the maintainers' words, which are per topic).
+        Each try is an ordinary, cached answer; a topic whose answer is a miss has nothing on it.
+        """
+        topics = catalog.knowledge.topics
+        commands = [t.command for t in topics]
+        if q.kind is QueryKind.TOO_LONG:
+            return notice("That question is too long", "Please ask in a few words.", query=q.raw)
+        if q.kind not in (QueryKind.HELP, *MAINTAINER_WORDS):
+            answering = [t for t in topics if self._cached(catalog, t, q).kind is not Kind.MISS]
+            if len(answering) == 1:
+                return answering[0]
+            if not answering:
+                return Answer(
+                    Kind.MISS, "No answer in the curated sources",
+                    intro=f"No topic has an answer to that ({_either(commands)}). "
+                    "Nothing is guessed: every answer comes from a checked source.",
+                    query=q.raw, suggestions=tuple(f"{c} help" for c in commands[:3]), shareable=False,
+                )  # fmt: skip
+            commands = [t.command for t in answering]
+            intro = f"{_either(commands, 'and')} both have an answer" if len(commands) == 2 else "Several topics answer"
+            return Answer(
+                Kind.NOTICE, "Which topic?", intro=f"{intro}: ask one of them.", query=q.raw,
+                suggestions=tuple(f"{c} {q.raw.strip()}" for c in commands[:3]), shareable=False,
+            )  # fmt: skip
+        return Answer(
+            Kind.NOTICE, "Which topic?", intro=f"Several topics are loaded: start with one of {_either(commands)}.",
+            query=q.raw, suggestions=tuple(f"{c} help" for c in commands[:3]), shareable=False,
+        )  # fmt: skip
+
+    def _cached(self, catalog: Catalog, topic: Topic, q: Query) -> Answer:
+        """The topic's answer, pure in (knowledge version, topic, text), so kept."""
+        key = (catalog.knowledge.version, topic.command, _cache_key(q.raw))
+        cached = self._answers.get(key)
+        return cached if cached is not None else self._answers.put(key, catalog.answer(topic, q))
 
     def _respond(self, question: Question, asker: Asker) -> Answer:
         catalog = self._store.catalog
         if catalog is None:
             return notice("Warming up", "The knowledge is still loading. Please ask again in a few seconds.")
-        topic = self._topic(catalog, question.command)
+        topic = self._topic(catalog, question.command, question.query)
         if isinstance(topic, Answer):
             return topic
         q = question.query
@@ -172,15 +215,9 @@ class Service:
                     topic.command,
                 )
             return self.status(topic.command, asker.workspace) if q.kind is QueryKind.STATUS else self.request_reload()
-        version = catalog.knowledge.version
         if q.kind is QueryKind.TOO_LONG:  # never cached: its key would be the long text itself
             return catalog.answer(topic, q)
-        key = (version, topic.command, _cache_key(question.text))
-        cached = self._answers.get(key)
-        if cached is not None:
-            return cached
-        # pure in (knowledge version, topic, text), so kept
-        return self._answers.put(key, catalog.answer(topic, q))
+        return self._cached(catalog, topic, q)
 
     # -- maintainers -----------------------------------------------------------------------------
     def status(self, command: str = "", workspace: str = "") -> Answer:

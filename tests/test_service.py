@@ -47,14 +47,47 @@ def test_maintainer_words_are_the_services_not_a_search() -> None:
     assert not any("*" in s or "`" in s for s in shown), "the service speaks in values, not markup"
 
 
-def test_without_a_command_the_only_topic_answers_and_two_topics_ask_which() -> None:
+def test_without_a_command_the_only_topic_answers() -> None:
     one = open_door(FIXTURES / "mini", "/mini").service
     assert one.answer(None, "quote roe").kind is Kind.QUOTES
+
+
+@pytest.mark.parametrize(
+    ("text", "command", "lead"),
+    [("quote roe", "/mini", "roe-without-fail"), ("ferry", "/budget", "ferry-funded"),
+     ("who said fully funded", "/budget", "poe-fully-funded"), ("article 40", "/budget", "finance-act-article-40"),
+     ("harbour act", "/mini", "harbour-act-article-9")],
+)  # fmt: skip
+def test_without_a_command_two_topics_route_to_the_one_with_an_answer(text: str, command: str, lead: str) -> None:
     two = open_door(FIXTURES / "two_topics", "/mini").service
-    which = two.answer(None, "quote roe")
-    assert which.title == "Which topic?" and "/mini" in (which.intro or "") and "/other" in (which.intro or "")
-    assert "None" not in (which.intro or "")
-    assert two.answer("/other", "quote roe").command == "/other"
+    a = two.answer(None, text)
+    assert a.command == command and a.items[0].entry_id == lead
+    assert a == two.answer(command, text), "the same answer as asked with the command"
+
+
+def test_without_a_command_two_topics_that_both_answer_ask_which() -> None:
+    two = open_door(FIXTURES / "two_topics", "/mini").service
+    which = two.answer(None, "timeline")
+    assert which.kind is Kind.NOTICE and which.title == "Which topic?"
+    assert which.intro == "/budget and /mini both have an answer: ask one of them."
+    assert which.suggestions == ("/budget timeline", "/mini timeline")
+
+
+def test_without_a_command_two_topics_with_no_answer_say_so_and_count_the_miss() -> None:
+    two = open_door(FIXTURES / "two_topics", "/mini").service
+    none = two.answer(None, "what about the arctic?")
+    assert (
+        none.kind is Kind.MISS
+        and none.intro is not None
+        and none.intro.startswith("No topic has an answer to that (/budget or /mini).")
+    )
+    assert two.top_misses("", 5) == [("what about the arctic?", 1)]
+    for text in ("", "help", "status"):  # nothing to try in a topic: which one?
+        ask = two.answer(None, text)
+        assert ask.title == "Which topic?"
+        assert ask.intro == "Several topics are loaded: start with one of /budget or /mini."
+        assert ask.suggestions == ("/budget help", "/mini help") and "None" not in (ask.intro or "")
+    assert two.answer(None, "x" * (MAX_QUERY_CHARS + 1)).title == "That question is too long"
 
 
 def test_answer_cache_is_bounded_and_keeps_no_long_texts() -> None:

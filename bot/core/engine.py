@@ -8,28 +8,30 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import relevance
+from bot.core import phrases, relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
-from bot.core.index import Doc, Hit, SearchIndex, SearchResult
+from bot.core.index import Doc, Entry, Hit, SearchIndex, SearchResult, phrase
 from bot.core.kinds import KINDS, event, fact, kind_of, person, quote, source
 from bot.core.kinds.article import Article
 from bot.core.kinds.event import Event
 from bot.core.kinds.fact import Fact
 from bot.core.kinds.person import Person
+from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
 from bot.core.query import Query, QueryKind
-from bot.core.text import counted
 from bot.core.wording import marked_all
 
 MIN_COVERAGE = 0.5
 MAX_ITEMS = 5
 MAX_LATEST = 8
+SAYS = "What the curated sources say"  # the header when the best entry's own words are the answer
+MAX_SUGGESTION = 40  # a suggestion is a title or an alias to type again, never a passage
 
 
 def documents(topic: Topic) -> list[Doc]:
@@ -98,10 +100,16 @@ class TopicEngine:
         return handler(q)
 
     def _answer(self, q: Query, kind: Kind, title: str, items: Iterable[Item], **kw: object) -> Answer:
+        """An answer whose header and body never say the same words twice: a reporter pastes both."""
+        listed = tuple(items)
+        if listed and listed[0].text == title:
+            title = SAYS
+        if listed and listed[0].heading == title:
+            listed = (replace(listed[0], heading=None), *listed[1:])
         return Answer(
             kind,
             title,
-            tuple(items),
+            listed,
             query=q.raw,
             command=self.topic.command,
             version=self.version,
@@ -112,13 +120,7 @@ class TopicEngine:
         c = self.topic.command
         examples = self.topic.examples or ("timeline", "sources")
         items = [Item(kind=ItemKind.EXAMPLE, text=f"{c} {ex}") for ex in examples]
-        counts = self.topic.counts()
-        intro = (
-            f"{self.topic.summary}\n\nI answer from {counted(counts['sources'], 'curated source', 'curated sources')}: "
-            f"treaty articles, {quote.KIND.count(counts['quotes'])}, "
-            f"{counted(counts['events'], 'dated event', 'dated events')} and {fact.KIND.count(counts['facts'])}, "
-            "each with its citation. Try:"
-        )
+        intro = f"{self.topic.summary}\n\nI answer from {phrases.holdings(self.topic)}, each with its citation. Try:"
         return self._answer(q, Kind.HELP, f"{c}: {self.topic.title}", items, intro=intro, shareable=False)
 
     def miss(self, q: Query, said: str, suggestions: Iterable[str] = ()) -> Answer:
@@ -129,23 +131,33 @@ class TopicEngine:
         )  # fmt: skip
 
     def too_long(self, q: Query) -> Answer:
-        return self._answer(
-            q, Kind.NOTICE, "That question is too long",
-            (), intro="Please ask in a few words, for example `article 4` or `when was the 1961 treaty scrapped`.",
-            shareable=False,
-        )  # fmt: skip
+        examples = " or ".join(f"`{ex}`" for ex in self.topic.examples[:2])
+        said = "Please ask in a few words" + (f", for example {examples}." if examples else ".")
+        return self._answer(q, Kind.NOTICE, "That question is too long", (), intro=said, shareable=False)
 
     def article(self, q: Query) -> Answer:
         n = q.article
         art = next((a for a in self.topic.articles if a.number == n), None)
-        if art is None:
-            known = ", ".join(f"Article {a.number}" for a in self.topic.articles) or "no article"
-            return self.miss(
-                q,
-                f"The curated sources never quote Article {n} of the treaty. They quote {known}.",
-                [f"article {a.number}" for a in self.topic.articles],
-            )
-        return self._article(q, art)
+        if art is not None:
+            return self._article(q, art)
+        assert n is not None
+        named = self._named(f"article {n}")
+        if named:
+            return self._about_article(q, n, [e.ref for e in named])
+        return self.miss(q, phrases.no_article(self.topic, n), [f"article {a.number}" for a in self.topic.articles])
+
+    def _named(self, key: str) -> list[Entry]:
+        """Entries of any kind that a name of theirs calls exactly `key` ("article 22"), in index order."""
+        return [self.index.entries[d] for d in self.index.phrases.get(phrase(key), ())]
+
+    def _about_article(self, q: Query, n: int, refs: list[object]) -> Answer:
+        """What the sources say about an Article N the topic's articles do not quote: a provision of another
+        document (Article 51 of the UN Charter) or a summary of one of its own, each said to be what it is."""
+        items = [self.item(r) for r in refs]
+        note = phrases.count_note(self.topic) if any(isinstance(r, Provision) for r in refs) else None
+        title = refs[0].label if isinstance(refs[0], Provision) else f"Article {n}{phrases.of(self.topic)}"
+        intro = phrases.about_article(self.topic, n, refs)
+        return self._answer(q, Kind.FACTS, title, [*items, *([note] if note else [])], intro=intro)
 
     def _article(self, q: Query, art: Article) -> Answer:
         items = [
@@ -173,7 +185,7 @@ class TopicEngine:
 
     def articles(self, q: Query) -> Answer:
         if not self.topic.articles:
-            return self.miss(q, "The curated sources quote no article of the treaty.")
+            return self.miss(q, f"The curated sources quote no article{phrases.of(self.topic)}.")
         return self._answer(q, Kind.ARTICLE, "Articles quoted in the sources", map(self.item, self.topic.articles))
 
     def timeline(self, q: Query) -> Answer:
@@ -286,7 +298,7 @@ class TopicEngine:
             return self.miss(
                 q, "No quote in the curated sources matches those words.", ["quotes", *self._suggest(found)]
             )
-        title = f"Who said “{hits[0].entry.ref.text}”" if isinstance(hits[0].entry.ref, Quote) else "Quotes"
+        title = "Who said it" if isinstance(hits[0].entry.ref, Quote) else "Quotes"
         return self._answer(q, Kind.QUOTES, title, (self.item(h.entry.ref) for h in hits))
 
     def when(self, q: Query) -> Answer:
@@ -296,8 +308,10 @@ class TopicEngine:
             return self.search(q)
         best = hits[0].entry.ref
         assert isinstance(best, Event)
-        items = [self.event_item(best)] + [self.item(h.entry.ref) for h in hits[1:] if h.score >= hits[0].score / 2]
-        return self._answer(q, Kind.WHEN, f"{best.date.display()}: {best.what}", items)
+        # The date is the header; the body says what happened then, once (no date heading repeating the header).
+        first = replace(self.event_item(best), heading=None)
+        items = [first] + [self.item(h.entry.ref) for h in hits[1:] if h.score >= hits[0].score / 2]
+        return self._answer(q, Kind.WHEN, best.date.display(), items)
 
     def search(self, q: Query) -> Answer:
         found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)
@@ -312,6 +326,8 @@ class TopicEngine:
         top = hits[0].entry.ref
         if isinstance(top, Article):
             return self._article(q, top)
+        if isinstance(top, Provision) and top.number is not None:
+            return self._about_article(q, top.number, [top])
         if isinstance(top, Person):
             said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
@@ -321,14 +337,15 @@ class TopicEngine:
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
 
     def _suggest(self, found: SearchResult) -> list[str]:
-        out = []
-        for h in found.hits[:3]:
-            out.append(_name(h))
-        return out
+        return [self._suggestion(h) for h in found.hits[:3]]
 
-
-def _name(hit: Hit) -> str:
-    return hit.entry.label or hit.entry.entry_id.replace("-", " ")
+    def _suggestion(self, hit: Hit) -> str:
+        """Something short to ask instead: who said a quote, or an entry's title or alias, never a passage."""
+        ref = hit.entry.ref
+        if isinstance(ref, Quote):
+            return f"quotes {self.speaker(ref)}"
+        label = hit.entry.label
+        return label if label and len(label) <= MAX_SUGGESTION else hit.entry.entry_id.replace("-", " ")
 
 
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:

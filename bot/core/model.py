@@ -61,6 +61,16 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """What a topic's articles belong to ("the treaty"), and how many it has when a source states it."""
+
+    name: str
+    articles: int | None = None
+    source: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     """One knowledge file: one slash command.
 
@@ -74,6 +84,7 @@ class Topic:
     path: str
     entries: dict[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)  # by section name
     examples: tuple[str, ...] = ()
+    document: Document | None = None  # None: answers say "Article 5", not "Article 5 of the treaty"
     digest: str = ""  # sha256 of the file and its sources: what caches are keyed by
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
     person_by_id: dict[str, Person] = field(default_factory=dict, compare=False, repr=False)

@@ -32,6 +32,8 @@ from bot.slack.blocks import (
     CHECK_SHORTCUT,
     CITE_ACTION,
     SHARE_ACTION,
+    SUGGEST_ACTION,
+    SUGGEST_ACTIONS,
     citation_plain,
     render_home,
     render_message,
@@ -58,7 +60,7 @@ BOT_SCOPES = {
     "usergroups:read": "usergroups.users.list, for FACTDESK_MAINTAINER_GROUP",
 }
 #: Interactive components the answers carry (block_actions action_id).
-ACTIONS = (SHARE_ACTION, CITE_ACTION)
+ACTIONS = (SHARE_ACTION, CITE_ACTION, SUGGEST_ACTION)
 #: Message shortcuts (callback_id): "Check with factdesk" on any message.
 SHORTCUTS = (CHECK_SHORTCUT,)
 #: A response_url works for 30 minutes; a second click on the same Share button within that is a double click.
@@ -266,6 +268,20 @@ def build_app(
         said = notice(title, "\n".join(lines) or "This answer cites no source.")
         await respond(**render_message(said, share=False), replace_original=False)
 
+    async def ask_suggestion(body: dict[str, Any], respond: AsyncRespond) -> None:
+        """A "Did you mean" button: its question answered privately, as a new message under the one clicked."""
+        user = body["user"]["id"]
+        try:
+            command, text, _ = _button_value(body)
+        except (ValueError, KeyError, TypeError, IndexError):
+            log.warning("suggestion_malformed", user=user)
+            await respond(**render_message(notice("Cannot ask", "That button is broken; ask again."), share=False))
+            return
+        text = clip(text, MAX_QUERY_CHARS)
+        team = (body.get("team") or {}).get("id")
+        answer = service.answer(command, text, who(user, (body.get("channel") or {}).get("id"), team))
+        await respond(**render_message(answer), replace_original=False)
+
     def _question(text: str) -> tuple[str | None, str]:
         command, _, rest = text.strip().partition(" ")
         if command.startswith("/") and command in service.commands():
@@ -334,6 +350,7 @@ def build_app(
 
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
     app.action(CITE_ACTION)(ack=just_ack, lazy=[cite])
+    app.action(re.compile(SUGGEST_ACTIONS))(ack=just_ack, lazy=[ask_suggestion])
     app.shortcut(CHECK_SHORTCUT)(ack=just_ack, lazy=[check_message])
     app.event("app_mention")(ack=just_ack, lazy=[mention])
     app.event("message")(ack=just_ack, lazy=[direct_message])

@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
+from bot.core.answer import UNCITED_KINDS, Answer, Citation, Item, ItemKind, Kind
 from bot.core.model import Correction, Knowledge
 from bot.core.text import clip, escape_mrkdwn
 from bot.slack.kit import (
@@ -46,6 +46,11 @@ SHARE_LABEL = "Share to channel"
 CITE_ACTION = "copy_citation"
 CITE_LABEL = "Copy citation"
 CHECK_SHORTCUT = "check_with_factdesk"
+#: "Did you mean" buttons: each asks its suggestion privately. Action ids are unique within a block, so the
+#: first button is SUGGEST_ACTION and the others SUGGEST_ACTION_2, _3 (SUGGEST_ACTIONS matches them all).
+SUGGEST_ACTION = "ask_suggestion"
+SUGGEST_ACTIONS = r"^ask_suggestion(_[0-9])?$"
+MAX_SUGGESTIONS = 3
 CHANGED_NOTICE = ":arrows_counterclockwise: The knowledge changed since you asked: this is the current answer."
 
 
@@ -184,10 +189,47 @@ def share_value(answer: Answer) -> str | None:
     return value if len(value) <= BUTTON_VALUE_CHARS else None
 
 
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".?!…" else text + "."
+
+
 def fallback_text(answer: Answer) -> str:
-    """The notification and screen-reader text."""
-    first = answer.items[0].text if answer.items else (answer.intro or "")
-    return esc(f"{answer.title}: {first}" if first and first != answer.title else answer.title, FALLBACK_CHARS)
+    """The notification and screen-reader text: the header and the answer's first statement, as sentences
+    ("Timeline. 1901: The first bridge is built (The Gazette).") a phone can show and a screen reader say."""
+    body = answer.intro or ""
+    if answer.items and not (body and answer.kind in UNCITED_KINDS):
+        first = answer.items[0]
+        body = f"“{first.text}”" if first.verbatim else first.text
+        if first.heading:
+            body = f"{first.heading}: {body}"
+        if first.citations:
+            body = f"{body.rstrip('.')} ({first.citations[0].credit})"
+    return esc(" ".join(s for s in (_sentence(answer.title), _sentence(body)) if s), FALLBACK_CHARS)
+
+
+def suggestion_command(answer: Answer, suggestion: str) -> tuple[str, str]:
+    """(command, text) of a suggestion: "article 4" is asked of the answer's topic; "/mini timeline" names its own."""
+    if suggestion.startswith("/"):
+        command, _, text = suggestion.partition(" ")
+        return command, text
+    return answer.command, suggestion
+
+
+def _suggestions(answer: Answer) -> list[Block]:
+    """ "Did you mean" with one button per suggestion, each answered privately to the one who clicks."""
+    buttons = []
+    for n, s in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
+        command, text = suggestion_command(answer, s)
+        value = json.dumps({"c": command, "q": text}, ensure_ascii=False)
+        if len(value) > BUTTON_VALUE_CHARS:
+            continue
+        action = SUGGEST_ACTION if n == 0 else f"{SUGGEST_ACTION}_{n + 1}"
+        label = esc(f"{command} {text}".strip(), BUTTON_CHARS)  # the reporter's own words, for "Which topic?"
+        buttons.append(ButtonElement(text=label, action_id=action, value=value))
+    if not buttons:
+        return []
+    return [SectionBlock(text=MarkdownTextObject(text="Did you mean:")), ActionsBlock(elements=buttons)]
 
 
 def citations(answer: Answer) -> list[Citation]:
@@ -219,9 +261,7 @@ def render_blocks(
         blocks.append(_context(CHANGED_NOTICE))
     if answer.corrected:  # said first, as a newsroom runs a correction: before the reader quotes it
         blocks.append(_context(CORRECTED_NOTICE))
-    if answer.suggestions:
-        tried = " · ".join(f"`{esc(f'{answer.command} {s}', 200)}`" for s in answer.suggestions[:5])
-        tail.append(SectionBlock(text=MarkdownTextObject(text=f"Did you mean: {tried}")))
+    tail += _suggestions(answer)
     if shared_by:
         tail.append(_context(f"Shared by <@{escape_mrkdwn(shared_by)}> from {escape_mrkdwn(answer.command)}"))
     elif share and answer.shareable and (value := share_value(answer)) is not None:

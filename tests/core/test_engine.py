@@ -68,12 +68,12 @@ def test_quote_by_speaker(pact: Door) -> None:
     a = pact.answer("quote kim")
     assert a.kind is Kind.QUOTES
     assert {i.text for i in a.items} == {"the level of alliance", "hegemonic and imperialist"}
-    assert all(i.heading == "Kim Jong Un" and i.citations for i in a.items)
+    assert all(i.heading == "Kim Jong Un — direct quote" and i.citations for i in a.items)
 
 
 def test_who_said_finds_the_speaker(pact: Door) -> None:
     a = pact.answer("who said level of alliance")
-    assert a.items[0].heading == "Kim Jong Un"
+    assert a.title == "Who said it" and a.items[0].heading == "Kim Jong Un — direct quote"
     assert "said Wed 19 June 2024" in (a.items[0].detail or "")
 
 
@@ -82,7 +82,8 @@ def test_reported_speech_is_labelled(pact: Door) -> None:
     assert a.kind is Kind.PERSON
     quotes = [i for i in a.items if i.kind == "quote"]
     assert quotes[0].text == "Seoul would review its position on arming Ukraine"
-    assert "reported speech, not a direct quote" in (quotes[0].heading or "")
+    assert quotes[0].heading == "Chang Ho-jin — reported speech: the outlet's account, not a direct quote"
+    assert "reported Thu 20 June 2024" in (quotes[0].detail or "")
 
 
 def test_facts_and_typos(pact: Door) -> None:

@@ -49,16 +49,17 @@ def test_the_builder_files_every_entry_under_its_kind() -> None:
 
 def test_counts_are_english_one_way_everywhere() -> None:
     topic = _mini()
-    assert topic.count_text() == "1 source, 1 article, 1 quote, 2 events, 1 fact, 1 person"
+    assert topic.count_text() == "1 source, 1 article, 1 quote, 2 events, 1 fact, 1 person, 1 cited provision"
     help_text = TopicEngine.build(topic).help(parse("help")).intro or ""
-    assert "from 1 curated source:" in help_text and "1 quote," in help_text and "1 fact," in help_text
+    assert "from 1 curated source: 1 article, 1 quote, 2 events, 1 fact and 1 cited provision, each" in help_text
 
 
 def test_every_indexed_entry_names_itself_and_renders_as_its_kind() -> None:
     topic = _mini()
     engine = TopicEngine.build(topic)
     docs = documents(topic)
-    assert [d.kind for d in docs] == ["article", "quote", "event", "event", "fact", "person"]  # index order
+    # index order
+    assert [d.kind for d in docs] == ["article", "quote", "event", "event", "fact", "person", "provision"]
     for doc in docs:
         assert isinstance(doc.keys, tuple)
         item = engine.item(doc.ref)
@@ -103,3 +104,21 @@ def test_loader_and_engine_share_one_cache_and_reuse_it(tmp_path: Path) -> None:
     # The cached index is bound to the freshly loaded entries: answers point into the new model.
     hit = engine.index.search(["approval"]).hits[0]
     assert hit.entry.ref is second.knowledge.topics[0].facts[0]
+
+
+def test_a_new_kind_is_its_module_and_its_schema_section() -> None:
+    """Provisions (the last kind added) are loaded, checked, counted, indexed, searched, rendered and summarised
+    on reload by the registry alone: outside their module, only the answers about article numbers name them."""
+    core = Path(__file__).resolve().parents[2] / "bot"
+    naming = sorted(
+        str(p.relative_to(core))
+        for p in core.rglob("*.py")
+        if "kinds.provision" in p.read_text("utf-8") and p.name != "provision.py"
+    )
+    assert naming == ["core/engine.py", "core/phrases.py"]
+    provisions = by_name("provision")
+    assert provisions.section in schema()["properties"]
+    topic = _mini()
+    engine = TopicEngine.build(topic)
+    (found,) = [h for h in engine.index.search(("harbour", "act")).hits if h.entry.kind == "provision"]
+    assert engine.item(found.entry.ref).citations[0].source_id == "gazette"

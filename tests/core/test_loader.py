@@ -138,3 +138,18 @@ def test_empty_and_missing_files_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "empty.yaml").write_text("", "utf-8")
     assert "the file is empty" in load(tmp_path).errors[0].message
     assert load(tmp_path / "nope").errors[0].message == "no such file or folder"
+
+
+def test_a_count_of_articles_needs_evidence_that_states_that_number(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "two_topics", tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "budget.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("  articles: 12\n", "  articles: 13\n"), "utf-8")
+    topic, problems = load_topic(path)
+    assert topic is None
+    (problem,) = problems
+    assert problem.line == text.splitlines().index("  evidence: The budget law, which has 12 articles") + 1
+    assert problem.message == "the evidence does not state the number 13"
+    path.write_text(text.replace("which has 12 articles", "which has 12 clauses"), "utf-8")
+    topic, problems = load_topic(path)
+    assert topic is None and "evidence is not word for word in source 'ledger'" in problems[0].message

@@ -65,14 +65,17 @@ def test_change_summary_says_people_in_english(tmp_path: Path) -> None:
     assert old is not None and new is not None
     assert diff(old, new).summary() == "+1 person"
     assert diff(new, old).summary() == "-1 person"
-    assert diff(None, new).summary() == "+1 article, +2 events, +1 fact, +2 people, +1 quote, +1 source"
+    added = "+1 article, +1 cited provision, +2 events, +1 fact, +2 people, +1 quote, +1 source"
+    assert diff(None, new).summary() == added
 
 
 def test_first_load_is_all_added(tmp_path: Path) -> None:
     store = KnowledgeStore(_copy(tmp_path))
     outcome = store.reload()
     assert outcome.change is not None
-    assert outcome.change.added == {"sources": 1, "people": 1, "quotes": 1, "events": 2, "facts": 1, "articles": 1}
+    assert outcome.change.added == {
+        "sources": 1, "people": 1, "quotes": 1, "events": 2, "facts": 1, "articles": 1, "cited provisions": 1
+    }  # fmt: skip
     assert diff(store.catalog.knowledge, store.catalog.knowledge).empty  # type: ignore[union-attr]
 
 

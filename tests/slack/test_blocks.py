@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 
@@ -128,3 +129,37 @@ def test_text_far_over_its_limit_is_cut_near_the_limit_not_to_an_ellipsis(times:
     long_item = Answer(Kind.FACTS, "Facts", (Item(kind=ItemKind.FACT, text=text),))
     fallback = bk.fallback_text(long_item)  # the notification text too
     assert bk.FALLBACK_CHARS - 60 <= len(fallback) <= bk.FALLBACK_CHARS
+
+
+def test_suggestions_are_short_buttons_that_ask_them() -> None:
+    two = open_door(FIXTURES / "two_topics", "/mini")
+    miss = bk.render_message(two.answer("article 5"))
+    assert_within_limits(miss)
+    (actions,) = [b for b in miss["blocks"] if b["type"] == "actions"]
+    (button,) = actions["elements"]
+    assert button["text"]["text"] == "/mini article 2" and button["action_id"] == bk.SUGGEST_ACTION
+    assert json.loads(button["value"]) == {"c": "/mini", "q": "article 2"}
+    which = bk.render_message(two.service.answer(None, "timeline"))  # suggestions that name their own topic
+    assert_within_limits(which)
+    (actions,) = [b for b in which["blocks"] if b["type"] == "actions"]
+    assert [(b["text"]["text"], json.loads(b["value"])) for b in actions["elements"]] == [
+        ("/budget timeline", {"c": "/budget", "q": "timeline"}),
+        ("/mini timeline", {"c": "/mini", "q": "timeline"}),
+    ]
+    assert all(re.match(bk.SUGGEST_ACTIONS, b["action_id"]) for b in actions["elements"])
+    assert "/mini /" not in json.dumps(which)
+    evil = bk.render_message(two.service.answer(None, "timeline <!channel>"))  # echoed in the suggestions
+    shown = [*texts(evil["blocks"]), evil["text"]]
+    assert not any("<!channel>" in s for s in shown) and any("timeline &lt;!channel&gt;" in s for s in shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("when was the first bridge built", "1901. The first bridge is built (The Gazette)."),
+     ("article 5", "No answer in the curated sources. The curated sources never quote Article 5. They quote "
+                   "Article 2."),
+     ("quote roe", "Quotes: Jane Roe. Jane Roe — direct quote: “without fail” (The Gazette)."),
+     ("approval", "What the curated sources say. The council approved the plan (The Gazette).")],
+)  # fmt: skip
+def test_the_notification_text_reads_as_sentences(text: str, said: str) -> None:
+    assert bk.fallback_text(open_door(FIXTURES / "mini", "/mini").answer(text)) == said

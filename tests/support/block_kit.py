@@ -32,6 +32,11 @@ def assert_within_limits(message: dict[str, Any]) -> None:
             assert all(len(f["text"]) <= bk.FIELD_CHARS for f in b.get("fields", []))
         if b["type"] == "context":
             assert 0 < len(b["elements"]) <= bk.CONTEXT_ELEMENTS
+        if b["type"] == "actions":  # action ids unique within their block, as Slack requires
+            assert len({el["action_id"] for el in b["elements"]}) == len(b["elements"])
+            for el in b["elements"]:
+                assert len(el["text"]["text"]) <= bk.BUTTON_CHARS
+                assert len(el["value"]) <= bk.BUTTON_VALUE_CHARS
         if b["type"] == "actions":
             for el in b["elements"]:
                 assert len(el["text"]["text"]) <= bk.BUTTON_CHARS

@@ -73,8 +73,11 @@ def doc(topic: Topic, q: Quote) -> Doc:
 
 def item(topic: Topic, q: Quote) -> Item:
     src = topic.source_by_id[q.source]
-    when = f"said {q.said.display()}" if q.said else f"reported {src.published.display()}"
-    style = "" if q.kind == "direct" else " (reported speech, not a direct quote)"
+    # A direct quote's date is when it was said, or else when it was published: "reported" would read as
+    # reported speech, which is the other label.
+    published = "published" if q.kind == "direct" else "reported"
+    when = f"said {q.said.display()}" if q.said else f"{published} {src.published.display()}"
+    style = " — direct quote" if q.kind == "direct" else " — reported speech: the outlet's account, not a direct quote"
     return Item(
         kind=ItemKind.QUOTE,
         text=q.text,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from bot.core.kinds import KINDS, Entry, EntryKind
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
 from bot.core.loader.problems import Problem, Severity, has_errors
 from bot.core.loader.validate import schema_problems, schema_valid
-from bot.core.model import Correction, Topic
+from bot.core.model import Correction, Document, Topic
 from bot.core.text import fold
 from bot.core.verify import SourceText
 
@@ -112,6 +113,16 @@ class Builder:
         return tuple(out)
 
     # -- the topic ---------------------------------------------------------------------------------
+    def document(self, raw: dict[str, Any] | None) -> Document | None:
+        """What the articles belong to; a count of them only with the source's words stating that number."""
+        if raw is None:
+            return None
+        if "articles" in raw:
+            self.verbatim(raw["source"], raw["evidence"], ("document", "evidence"), "evidence")
+            if str(raw["articles"]) not in re.findall(r"\d+", raw["evidence"]):
+                self.error(("document", "evidence"), f"the evidence does not state the number {raw['articles']}")
+        return Document(raw["name"], raw.get("articles"), raw.get("source"), raw.get("evidence"))
+
     def build(self) -> Topic:
         d = self.data
         entries = {kind.section: self.section(kind) for kind in KINDS}
@@ -123,6 +134,7 @@ class Builder:
             path=self.doc.file,
             entries=entries,
             examples=tuple(d.get("examples", [])),
+            document=self.document(d.get("document")),
             source_by_id={s.id: s for s in entries.get("sources", ())},
             person_by_id={p.id: p for p in entries.get("people", ())},
         )
