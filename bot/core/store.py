@@ -141,7 +141,7 @@ class KnowledgeStore:
         t0 = time.perf_counter()
         try:
             return self._reload(t0)
-        except Exception as e:  # noqa: BLE001 - a reload that raised would report nothing to anyone
+        except Exception as e:  # a reload that raised would report nothing to anyone
             log.error("knowledge_reload_failed", error=type(e).__name__)
             failed = Problem(str(self.root), 1, 1, Severity.ERROR, f"the reload failed ({type(e).__name__})")
             self.pending = (failed,)

@@ -8,6 +8,7 @@ one retyped word, and a change of case or of a comma is invisible unless somethi
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -90,7 +91,7 @@ class SourceText:
         return _near(mine, theirs, ops)
 
 
-def _near(mine: list[str], theirs: list[str], ops: list[tuple[str, int, int, int, int]]) -> Near:
+def _near(mine: list[str], theirs: list[str], ops: Sequence[tuple[str, int, int, int, int]]) -> Near:
     words: list[tuple[str, bool]] = []  # each source word shown, and whether it differs
     changes: list[tuple[str, str]] = []
     for n, (tag, i1, i2, j1, j2) in enumerate(ops):

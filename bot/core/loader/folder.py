@@ -60,7 +60,7 @@ def _load_one(root: Path, path: Path, cache: DiskCache | None) -> tuple[Topic | 
         return None, [Problem(str(path), 1, 1, Severity.ERROR, f"cannot read the file: {e}")]
     except RecursionError:
         return None, [Problem(str(path), 1, 1, Severity.ERROR, "the file is nested too deeply to check")]
-    except Exception as e:  # noqa: BLE001 - the loader's promise: a problem, never an exception
+    except Exception as e:  # the loader's promise: a problem, never an exception
         message = f"the checker failed on this file ({type(e).__name__}); the edit is refused"
         return None, [Problem(str(path), 1, 1, Severity.ERROR, message)]
 
@@ -88,7 +88,7 @@ def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
     """
     try:
         return _load(Path(root), cache_dir)
-    except Exception as e:  # noqa: BLE001 - e.g. the folder itself removed or unreadable mid-reload
+    except Exception as e:  # e.g. the folder itself removed or unreadable mid-reload
         message = f"the knowledge could not be loaded ({type(e).__name__}); the edit is refused"
         return LoadResult(None, [Problem(str(root), 1, 1, Severity.ERROR, message)])
 

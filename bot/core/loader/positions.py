@@ -88,7 +88,7 @@ def _shape(raw: str, name: str, quoted: list[Any]) -> Problem | None:
     depth = 0
     for event in yaml.parse(raw, Loader=_YamlLoader):
         mark = event.start_mark
-        if isinstance(event, yaml.ScalarEvent) and event.style in ('"', "'") and event.end_mark.line > mark.line:
+        if isinstance(event, yaml.ScalarEvent) and event.style in ('"', "'") and event.end_mark.line > mark.line:  # type: ignore[union-attr]
             quoted.append(event)  # a quoted text over several lines: rare on purpose, often a quote left open
         if isinstance(event, yaml.AliasEvent):
             return _problem(name, mark, "YAML aliases (*name) are not allowed in knowledge files; write the value out")

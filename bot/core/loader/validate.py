@@ -152,7 +152,7 @@ def _iso(value: Any) -> str | None:
     text = str(value).strip()
     for pattern in _WRITTEN:
         m = pattern.match(text)
-        month = m and _MONTHS.get(m["month"].lower()) or (m and _short(m["month"]))
+        month = (_MONTHS.get(m["month"].lower()) or _short(m["month"])) if m else None
         if m and month:
             day = m.groupdict().get("day")
             return f"{m['year']}-{month:02d}" + (f"-{int(day):02d}" if day else "")
