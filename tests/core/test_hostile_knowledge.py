@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 from bot.core.loader import LoadResult, load
 from bot.core.loader.archive import MAX_ARCHIVE_BYTES
 from bot.core.store import KnowledgeStore
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 SECRET = "xoxb-SECRET-never-in-a-message"
 ARCHIVE = "archive: sources/gazette-2024-03-07.txt"
@@ -170,3 +172,15 @@ def test_a_tagged_edit_leaves_the_store_degraded_with_its_line(tmp_path: Path) -
     outcome = store.reload()
     assert not outcome.ok and store.state == "degraded"
     assert [(p.line, "YAML tags" in p.message) for p in store.pending] == [(4, True)]
+
+
+def test_a_deeply_nested_expectations_file_is_an_error_not_a_crashed_process(tmp_path: Path) -> None:
+    """In a child process: before the fix, the C composer overflowed the stack and the process died."""
+    shutil.copytree(FIXTURES / "expected", tmp_path / "k")
+    (tmp_path / "k" / "mini.expect.yaml").write_text("- " + "[" * 200_000 + "]" * 200_000 + "\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(tmp_path / "k")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "FACTDESK_CACHE": "off"},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "mini.expect.yaml:1:" in done.stdout and "nested more than 32 levels deep" in done.stdout

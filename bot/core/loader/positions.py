@@ -81,7 +81,7 @@ MAX_DEPTH = 32
 _PLAIN_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 
 
-def _shape(raw: str, name: str, quoted: list[Any]) -> Problem | None:
+def shape_problem(raw: str, name: str, quoted: list[Any]) -> Problem | None:
     """What the composer must never be given: deep nesting, aliases (an alias bomb of ten lines expands to
     gigabytes), and tags (`!important`, which no constructor knows). One pass over the parser's events,
     ~5% of what composing costs; a syntax error found here is raised to `compose` as it would be there."""
@@ -113,7 +113,7 @@ def compose(raw: str, name: str) -> tuple[yaml.Node | None, list[Problem]]:
     """Parse YAML text to its node tree, or say where its syntax breaks and what usually causes that."""
     quoted: list[Any] = []
     try:
-        shape = _shape(raw, name, quoted)
+        shape = shape_problem(raw, name, quoted)
         if shape:
             return None, [shape]
         node = yaml.compose(raw, Loader=_YamlLoader)
