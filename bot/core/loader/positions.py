@@ -128,7 +128,11 @@ def _syntax(e: yaml.MarkedYAMLError, lines: list[str], name: str, quoted: list[A
     """A syntax error at the line to fix, with the usual cause of that error in a maintainer's words."""
     what = "YAML syntax: " + " ".join(x for x in (e.context, e.problem) if x)
     mark = e.problem_mark or e.context_mark
-    if e.context and "quoted scalar" in e.context and e.context_mark:  # the file ended inside a quote
+    if e.context and "quoted scalar" in e.context and e.context_mark:
+        if e.problem and "escape" in e.problem and e.problem_mark:
+            hint = "a backslash in double quotes starts an escape: put the text in single quotes instead"
+            return _problem(name, e.problem_mark, f"{what}: {hint}")
+        # The file (or the document) ended inside a quote: where it was opened is what to fix.
         return _problem(name, e.context_mark, f"{what}: the quotation mark opened here is never closed")
     if quoted and mark and quoted[-1].end_mark.line <= mark.line:  # a quote ran on and closed further down
         opened = quoted[-1].start_mark
