@@ -84,7 +84,7 @@ _PLAIN_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 def shape_problem(raw: str, name: str, quoted: list[Any]) -> Problem | None:
     """What the composer must never be given: deep nesting, aliases (an alias bomb of ten lines expands to
     gigabytes), and tags (`!important`, which no constructor knows). One pass over the parser's events,
-    ~5% of what composing costs; a syntax error found here is raised to `compose` as it would be there."""
+    ~12% of what composing costs; a syntax error found here is raised to `compose` as it would be there."""
     depth = 0
     for event in yaml.parse(raw, Loader=_YamlLoader):
         mark = event.start_mark
