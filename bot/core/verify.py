@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 
 from bot.core.text import typographic
 
+_OUTSIDE = "\"'()[].,;:!?"  # punctuation a quote may start after or stop before
+
 #: Longer passages are shown as the words around each difference, so the message stays readable.
 SHOWN_WORDS = 40
 AROUND = 6
@@ -109,7 +111,12 @@ def _near(mine: list[str], theirs: list[str], ops: Sequence[tuple[str, int, int,
                     changes.append((a, b))
             continue
         words += [(w, True) for w in theirs[j1:j2]]
-        changes.append((" ".join(mine[i1:i2]), " ".join(theirs[j1:j2])))
+        said = " ".join(theirs[j1:j2])
+        if i2 == len(mine) and said and said[-1] in _OUTSIDE and mine[-1][-1] not in _OUTSIDE:
+            said = said.rstrip(_OUTSIDE)  # `fail"` → `fail`: a quote may stop before the source's punctuation
+        if i1 == 0 and i2 > i1 and said and said[0] in _OUTSIDE and mine[0][0] not in _OUTSIDE:
+            said = said.lstrip(_OUTSIDE)
+        changes.append((" ".join(mine[i1:i2]), said))
     return Near(_show(words), tuple(changes))
 
 

@@ -109,7 +109,7 @@ def test_each_error_is_reported_at_its_line(path: Path) -> None:
 def test_a_quote_altered_by_one_word_marks_the_word_in_the_closest_passage() -> None:
     _, problems = load_topic(FIXTURES / "errors" / "altered_quote.yaml")
     (err,) = [p for p in problems if p.severity == "error"]
-    assert 'you wrote "doubt" where the source has "fail""' in err.message
+    assert 'you wrote "doubt" where the source has "fail";' in err.message
     assert err.message.endswith('differences in [brackets]: ""without [fail"]"')
 
 
