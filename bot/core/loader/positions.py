@@ -134,7 +134,7 @@ def _syntax(e: yaml.MarkedYAMLError, lines: list[str], name: str, quoted: list[A
             return _problem(name, e.problem_mark, f"{what}: {hint}")
         # The file (or the document) ended inside a quote: where it was opened is what to fix.
         return _problem(name, e.context_mark, f"{what}: the quotation mark opened here is never closed")
-    if quoted and mark and quoted[-1].end_mark.line <= mark.line:  # a quote ran on and closed further down
+    if quoted and mark and quoted[-1].end_mark.line == mark.line:  # a quote ran on, closing where YAML broke
         opened = quoted[-1].start_mark
         hint = f"the quotation mark opened here runs on to line {quoted[-1].end_mark.line + 1}; close it on this line"
         return _problem(name, opened, f"{what} (line {mark.line + 1}): {hint}")
