@@ -229,3 +229,24 @@ def test_ask_and_the_console_route_a_question_without_a_command(capsys: pytest.C
     assert done.returncode == 0, done.stderr
     assert "The treasurer expects the ferry service to be fully funded." in done.stdout
     assert "Article 9 of the Harbour Act" in done.stdout and "None" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("title: Mini topic", "title: !important Mini topic", "mini.yaml:4:8: error: YAML tags"),
+        ("examples: [timeline, quote roe]", "examples: " + "[" * 10_000 + "]" * 10_000, "mini.yaml:6:"),
+    ],
+    ids=["tag", "deep"],
+)
+def test_check_says_what_once_crashed_the_loader_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    shutil.copytree(FIXTURES / "mini", tmp_path / "k")
+    topic = tmp_path / "k" / "mini.yaml"
+    topic.write_text(topic.read_text("utf-8").replace(old, new), "utf-8")
+    assert main(["check", str(tmp_path / "k")]) == 1
+    captured = capsys.readouterr()
+    (line,) = captured.out.splitlines()
+    assert said in line and "Traceback" not in captured.out + captured.err
+    assert captured.err.strip().endswith("1 error — not loaded")

@@ -24,6 +24,7 @@ import yaml
 from bot.core.answer import Answer, Kind
 from bot.core.engine import Catalog
 from bot.core.loader import Problem, Severity
+from bot.core.loader.positions import shape_problem
 from bot.core.model import Knowledge
 from bot.core.query import parse
 from bot.core.text import fold
@@ -77,7 +78,11 @@ def read(path: Path) -> tuple[list[Expectation], list[Problem]]:
             raw = f.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
             return [], [problem(1, f"the file is larger than {MAX_BYTES // 1000} KB; split it")]
-        root = yaml.compose(raw.decode("utf-8"), Loader=_Loader)
+        text = raw.decode("utf-8")
+        refused = shape_problem(text, name, [])  # the C composer crashes the process on deep nesting
+        if refused:
+            return [], [refused]
+        root = yaml.compose(text, Loader=_Loader)
     except (OSError, UnicodeDecodeError) as e:
         return [], [problem(1, f"cannot read the file: {type(e).__name__}")]
     except yaml.MarkedYAMLError as e:

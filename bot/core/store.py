@@ -20,7 +20,7 @@ import structlog
 from bot.core import expect
 from bot.core.engine import Catalog
 from bot.core.kinds import KINDS
-from bot.core.loader import Problem, load, topic_files
+from bot.core.loader import Problem, Severity, load, topic_files
 from bot.core.model import Knowledge, Topic
 
 log = structlog.get_logger("factdesk")  # configured once, by bot/logs.py
@@ -133,9 +133,22 @@ class KnowledgeStore:
         return self._stamp(self.catalog.knowledge if self.catalog else None) != self._seen
 
     def reload(self) -> Outcome:
-        """Load, verify and index; swap only if everything is right. Safe to call from any thread."""
+        """Load, verify and index; swap only if everything is right. Safe to call from any thread.
+
+        Never raises: whatever goes wrong refuses the edit like a wrong edit does (the last good knowledge
+        is served, the state is degraded, the outcome says why), so a caller always has an outcome to report.
+        """
+        t0 = time.perf_counter()
+        try:
+            return self._reload(t0)
+        except Exception as e:  # a reload that raised would report nothing to anyone
+            log.error("knowledge_reload_failed", error=type(e).__name__)
+            failed = Problem(str(self.root), 1, 1, Severity.ERROR, f"the reload failed ({type(e).__name__})")
+            self.pending = (failed,)
+            return Outcome(False, (time.perf_counter() - t0) * 1000, (failed,))
+
+    def _reload(self, t0: float) -> Outcome:
         with self._lock:
-            t0 = time.perf_counter()
             before = self._seen = self._stamp(self.catalog.knowledge if self.catalog else None)
             result = load(self.root, self.cache_dir)
             if not result.ok or result.knowledge is None:

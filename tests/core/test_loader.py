@@ -95,10 +95,11 @@ def test_each_error_is_reported_at_its_line(path: Path) -> None:
     assert all(re.match(rf"^{re.escape(path.name)}:{line}:\d+: error: ", r) for r in rendered)
 
 
-def test_a_quote_altered_by_one_word_shows_the_closest_passage() -> None:
+def test_a_quote_altered_by_one_word_marks_the_word_in_the_closest_passage() -> None:
     _, problems = load_topic(FIXTURES / "errors" / "altered_quote.yaml")
     (err,) = [p for p in problems if p.severity == "error"]
-    assert "closest passage in the source" in err.message and "without fail" in err.message
+    assert 'you wrote "doubt" where the source has "fail";' in err.message
+    assert err.message.endswith('differences in [brackets]: ""without [fail"]"')
 
 
 def test_a_broken_file_among_good_ones_loads_nothing(tmp_path: Path) -> None:

@@ -30,12 +30,13 @@ def build(ctx: Builder, raw: Raw) -> tuple[Source, ...]:
 def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
     sid = s["id"]
     ctx.claim_id(sid, (*path, "id"))
-    archive = ctx.base / s["archive"]
-    if archive.is_file():
-        ctx.texts[sid] = SourceText(archive.read_text("utf-8"))
-    else:
+    from bot.core.loader.archive import UnsafeRead, read_archive  # here: the loader imports the kinds
+
+    try:
+        ctx.texts[sid] = SourceText(read_archive(ctx.base, s["archive"]))
+    except UnsafeRead as e:
         ctx.texts[sid] = None
-        ctx.error((*path, "archive"), f"archived text {s['archive']!r} not found next to this file")
+        ctx.error((*path, "archive"), f"archived text {e}")
     published = ctx.date(s["published"], (*path, "published")) or PartialDate(1)
     if "published_evidence" in s:
         ctx.verbatim(sid, s["published_evidence"], (*path, "published_evidence"), "published_evidence")

@@ -1,12 +1,13 @@
 """Load knowledge files: YAML → checked, verified, immutable `Knowledge`.
 
-The loader never raises on bad knowledge. It returns every problem it finds, each pinned to
-`file:line:col`, so a maintainer fixes a broken edit in one pass, and a running bot can refuse the edit
-while it keeps serving what it had.
+The loader never raises, whatever the files hold or whatever happens to them while it reads. It returns
+every problem it finds, each pinned to `file:line:col`, so a maintainer fixes a broken edit in one pass, and
+a running bot can refuse the edit while it keeps serving what it had.
 
 Along its seams: `problems` (what is reported), `positions` (YAML with the line of every value),
 `validate` (the JSON Schema editors also use), `build` (what a schema cannot say, with the kinds of
-`bot.core.kinds`), `folder` (a whole folder, with the disk cache).
+`bot.core.kinds`), `folder` (a whole folder, with the disk cache), `archive` (reading a file only inside the
+knowledge folder, only a regular one, bounded).
 """
 
 from __future__ import annotations

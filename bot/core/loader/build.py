@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 
 from bot.core.dates import DateError, PartialDate, parse_date
 from bot.core.kinds import KINDS, Entry, EntryKind
+from bot.core.loader.archive import MAX_TOPIC_BYTES, UnsafeRead, decode, read_bytes
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
 from bot.core.loader.problems import Problem, Severity, has_errors
 from bot.core.loader.validate import schema_problems, schema_valid
 from bot.core.model import Correction, Document, Topic
 from bot.core.text import fold
-from bot.core.verify import SourceText
+from bot.core.verify import SourceText, misquoted
 
 E = TypeVar("E", bound=Entry)
 
@@ -100,9 +101,7 @@ class Builder:
         if src is None:
             return  # the missing archive was reported once already
         if not src.contains(text):
-            closest = src.closest(text)
-            hint = f'; closest passage in the source: "{closest}"' if closest else ""
-            self.doc.error(path, f"{what} is not word for word in source {sid!r}{hint}")
+            self.doc.error(path, misquoted(src, text, f"{what} is not word for word in source {sid!r}"))
 
     def corrections(self, raw: list[dict[str, Any]] | None, path: Path_) -> tuple[Correction, ...]:
         out = []
@@ -144,8 +143,8 @@ def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, li
     """Load one topic file. Returns the topic (None if it has any error) and all problems found."""
     name = display or str(path)
     try:
-        raw = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        raw = decode(read_bytes(path, MAX_TOPIC_BYTES, path.name), path.name)
+    except UnsafeRead as e:
         return None, [Problem(name, 1, 1, Severity.ERROR, f"cannot read the file: {e}")]
     node, problems = compose(raw, name)
     if problems:

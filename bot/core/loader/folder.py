@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
+from bot.core.loader.archive import MAX_ARCHIVE_BYTES, MAX_TOPIC_BYTES, UnsafeRead, inside, read_bytes
 from bot.core.loader.build import load_topic
 from bot.core.loader.problems import LoadResult, Problem, Severity, has_errors
 from bot.core.model import Knowledge, Topic
@@ -24,20 +25,44 @@ def _cached_load(path: Path, cache: DiskCache) -> tuple[Topic | None, list[Probl
     Parsing is what costs at scale (PyYAML reads ~2 MB/s), so a reload re-parses only the files that
     changed. Only files that loaded without error are cached.
     """
-    entry = cache.path(str(path).encode(), path.read_bytes())
+    entry = cache.path(str(path).encode(), read_bytes(path, MAX_TOPIC_BYTES))
     hit = cache.get(entry)
     if isinstance(hit, tuple) and len(hit) == 3:
         archives, topic, problems = hit
         try:
-            if all(_sha((path.parent / a).read_bytes()) == h for a, h in archives.items()):
+            if all(_sha(_archive(path, a)) == h for a, h in archives.items()):
                 return topic, problems
-        except OSError:
+        except UnsafeRead:
             pass
     topic, problems = load_topic(path)
     if topic is not None:
-        archives = {s.archive: _sha((path.parent / s.archive).read_bytes()) for s in topic.sources}
+        archives = {s.archive: _sha(_archive(path, s.archive)) for s in topic.sources}
         cache.put(entry, (archives, topic, problems))
     return topic, problems
+
+
+def _archive(topic_file: Path, written: str) -> bytes:
+    return read_bytes(inside(topic_file.parent, written), MAX_ARCHIVE_BYTES, written)
+
+
+def _load_one(root: Path, path: Path, cache: DiskCache | None) -> tuple[Topic | None, list[Problem]]:
+    """One topic file, whatever is wrong with it: every failure is a problem at a line, never an exception.
+
+    A file that cannot be read (removed mid-reload, a folder named *.yaml, a link out of the folder) is one
+    line saying so; anything else that goes wrong is named by its kind only, since its text could quote a file.
+    """
+    try:
+        if root.is_dir():
+            inside(root, path.name)
+        with bulk_build():
+            return _cached_load(path, cache) if cache else load_topic(path)
+    except UnsafeRead as e:
+        return None, [Problem(str(path), 1, 1, Severity.ERROR, f"cannot read the file: {e}")]
+    except RecursionError:
+        return None, [Problem(str(path), 1, 1, Severity.ERROR, "the file is nested too deeply to check")]
+    except Exception as e:  # the loader's promise: a problem, never an exception
+        message = f"the checker failed on this file ({type(e).__name__}); the edit is refused"
+        return None, [Problem(str(path), 1, 1, Severity.ERROR, message)]
 
 
 def topic_files(root: Path) -> list[Path]:
@@ -52,15 +77,23 @@ def topic_files(root: Path) -> list[Path]:
 def _fingerprint(files: Iterable[Path]) -> Iterator[bytes]:
     for f in files:
         yield f.name.encode()
-        yield f.read_bytes()
+        yield read_bytes(f, MAX_TOPIC_BYTES, str(f))
 
 
 def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
     """Load a knowledge folder (or one file). Returns knowledge only when there is no error at all.
 
-    With `cache_dir`, files unchanged since they last loaded cleanly are not parsed again.
+    With `cache_dir`, files unchanged since they last loaded cleanly are not parsed again. Never raises: a
+    failure of any kind is a problem, so a running bot keeps its last good knowledge and says why.
     """
-    root = Path(root)
+    try:
+        return _load(Path(root), cache_dir)
+    except Exception as e:  # e.g. the folder itself removed or unreadable mid-reload
+        message = f"the knowledge could not be loaded ({type(e).__name__}); the edit is refused"
+        return LoadResult(None, [Problem(str(root), 1, 1, Severity.ERROR, message)])
+
+
+def _load(root: Path, cache_dir: Path | None) -> LoadResult:
     if not root.exists():
         return LoadResult(None, [Problem(str(root), 1, 1, Severity.ERROR, "no such file or folder")])
     files = topic_files(root)
@@ -72,8 +105,7 @@ def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
     commands: dict[str, str] = {}
     archives: list[Path] = []
     for f in files:
-        with bulk_build():
-            topic, found = _cached_load(f, cache) if cache else load_topic(f)
+        topic, found = _load_one(root, f, cache)
         problems.extend(found)
         if topic is None:
             continue
@@ -87,6 +119,9 @@ def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
     if has_errors(problems):
         return LoadResult(None, problems)
     digest = hashlib.sha256()
-    for chunk in _fingerprint([*files, *sorted(set(archives))]):
-        digest.update(chunk)
+    try:
+        for chunk in _fingerprint([*files, *sorted(set(archives))]):
+            digest.update(chunk)
+    except UnsafeRead as e:  # changed or removed since it was checked: check again at the next reload
+        return LoadResult(None, [*problems, Problem(str(root), 1, 1, Severity.ERROR, f"cannot read the file: {e}")])
     return LoadResult(Knowledge(tuple(topics), digest.hexdigest()[:12], time.time()), problems)
