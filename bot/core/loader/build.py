@@ -18,7 +18,7 @@ from bot.core.kinds import KINDS, Entry, EntryKind
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
 from bot.core.loader.problems import Problem, Severity, has_errors
 from bot.core.loader.validate import schema_problems, schema_valid
-from bot.core.model import Correction, Topic
+from bot.core.model import Attestation, Correction, Side, Topic
 from bot.core.text import fold
 from bot.core.verify import SourceText
 
@@ -110,6 +110,62 @@ class Builder:
             if d:
                 out.append(Correction(d, c["wrong"], c["right"]))
         return tuple(out)
+
+    def attestations(
+        self, raw: dict[str, Any], path: Path_, what: str, *, text: str | None = None, evidence: bool = True
+    ) -> tuple[Attestation, ...]:
+        """The sources that attest an entry or a part of one: one `source` (the old form) or a `sources` list.
+
+        `text` (a quote, a translation) must stand word for word in every attesting source, or, where an
+        attestation gives `evidence`, that evidence must (the source prints only that part of the text).
+        Otherwise each attestation needs its own `evidence` when `evidence` is asked for (events, facts).
+        """
+        if "source" in raw and "sources" in raw:
+            self.error((*path, "sources"), "give `source` (one source) or `sources` (several), not both")
+            return ()
+        many = "sources" in raw
+        listed = [(a, (*path, "sources", i)) for i, a in enumerate(raw["sources"])] if many else [(raw, path)]
+        if not many and "source" not in raw:
+            self.error(path, "needs `source` (one source) or `sources` (several), each with its evidence")
+            return ()
+        out: list[Attestation] = []
+        for a, at in listed:
+            sid = a["source"]
+            if any(x.source == sid for x in out):
+                self.error((*at, "source"), f"source {sid!r} is listed twice; list each attesting source once")
+                continue
+            if text is not None and (not many or "evidence" not in a):
+                self.verbatim(sid, text, (*path, "text") if not many else (*at, "source"), what)
+            if "evidence" in a:
+                self.verbatim(sid, a["evidence"], (*at, "evidence"), "evidence")
+                if text is not None and many and fold(a["evidence"]) not in fold(text):
+                    self.error((*at, "evidence"), f"evidence for a part of the {what} must be words of the {what}")
+            elif evidence and text is None:
+                self.error((*at, "source"), f"source {sid!r} needs its `evidence`: words copied exactly from it")
+            if "as_written" in a and fold(a["as_written"]) not in fold(a.get("evidence", "")):
+                self.error(
+                    (*at, "as_written"),
+                    f"as_written {a['as_written']!r} does not appear in this source's evidence; "
+                    "quote the article's own words for the date",
+                )
+            out.append(Attestation(sid, a.get("evidence"), a.get("as_written")))
+        return tuple(out)
+
+    def disagreement(self, raw: list[dict[str, Any]], path: Path_, *, dated: bool) -> tuple[Side, ...]:
+        """The sides of a recorded disagreement, each attested and verified like any entry; none preferred."""
+        sides: list[Side] = []
+        for i, r in enumerate(raw):
+            sp: Path_ = (*path, i)
+            if dated and "date" not in r:
+                self.error(sp, "each side of a disagreement on a date needs its `date`")
+            if not dated and "claim" not in r:
+                self.error(sp, "each side of a disagreement needs its `claim`: what these sources say")
+            date = self.date(r["date"], (*sp, "date")) if "date" in r else None
+            sides.append(Side(self.attestations(r, sp, "evidence"), r.get("claim"), date))
+        said = [(s.date.iso() if s.date else None, fold(s.claim or "")) for s in sides]
+        if len(set(said)) < len(said):
+            self.error(path, "two sides of this disagreement say the same thing; merge their `sources`")
+        return tuple(sides)
 
     # -- the topic ---------------------------------------------------------------------------------
     def build(self) -> Topic:
