@@ -139,7 +139,10 @@ class Builder:
             if "evidence" in a:
                 self.verbatim(sid, a["evidence"], (*at, "evidence"), "evidence")
                 if text is not None and many and fold(a["evidence"]) not in fold(text):
-                    self.error((*at, "evidence"), f"evidence for a part of the {what} must be words of the {what}")
+                    self.error(
+                        (*at, "evidence"),
+                        f"this evidence is not part of the text it attests ({what}); give the words {sid!r} prints",
+                    )
             elif evidence and text is None:
                 self.error((*at, "source"), f"source {sid!r} needs its `evidence`: words copied exactly from it")
             if "as_written" in a and fold(a["as_written"]) not in fold(a.get("evidence", "")):
