@@ -37,7 +37,8 @@ class Event:
         """Its date as a heading shows it; when the sources disagree, every side's date and no preference."""
         if not self.sides:
             return self.date.display()
-        dates = list(dict.fromkeys(s.date.display() for s in self.sides if s.date))
+        ordered = sorted((s.date for s in self.sides if s.date), key=lambda d: d.sort_key)  # in time: no rank
+        dates = list(dict.fromkeys(d.display() for d in ordered))
         return f"{', '.join(dates[:-1])} or {dates[-1]} (the sources disagree)"
 
 
