@@ -123,6 +123,7 @@ class Topic:
     digest: str = ""  # sha256 of the file and its sources: what caches are keyed by
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
     person_by_id: dict[str, Person] = field(default_factory=dict, compare=False, repr=False)
+    corrected: tuple[tuple[str, Correction], ...] = field(default=(), compare=False, repr=False)  # newest first
 
     def section(self, kind: EntryKind[E]) -> tuple[E, ...]:
         return self.entries.get(kind.section, ())
@@ -158,12 +159,9 @@ class Topic:
 
         return {k.plural: len(self.section(k)) for k in KINDS}
 
-    def corrections(self) -> list[tuple[str, Correction]]:
+    def corrections(self) -> tuple[tuple[str, Correction], ...]:
         """Every correction in the topic with the title of the entry it sits on, newest first."""
-        from bot.core.kinds import KINDS
-
-        found = [(k.title(e), c) for k in KINDS for e in self.section(k) for c in corrections_in(e)]
-        return sorted(found, key=lambda tc: tc[1].date.sort_key, reverse=True)
+        return self.corrected
 
     def count_text(self, sep: str = ", ") -> str:
         """ "2 sources, 1 article, 9 quotes, …": what the checker, `status` and App Home print."""

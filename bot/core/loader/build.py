@@ -18,7 +18,7 @@ from bot.core.kinds import KINDS, Entry, EntryKind
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
 from bot.core.loader.problems import Problem, Severity, has_errors
 from bot.core.loader.validate import schema_problems, schema_valid
-from bot.core.model import Attestation, Correction, Side, Topic
+from bot.core.model import Attestation, Correction, Side, Topic, corrections_in
 from bot.core.text import fold
 from bot.core.verify import SourceText
 
@@ -36,6 +36,7 @@ class Builder:
         self.ids: dict[str, Path_] = {}
         self.aliases: dict[str, tuple[str, Path_]] = {}
         self.built: dict[str, tuple[Any, ...]] = {}
+        self.corrected: dict[tuple[Any, ...], None] = {}  # (section, index) of each entry with a correction
 
     # -- what kinds call ---------------------------------------------------------------------------
     def at(self, path: Path_) -> tuple[int, int]:
@@ -105,6 +106,8 @@ class Builder:
 
     def corrections(self, raw: list[dict[str, Any]] | None, path: Path_) -> tuple[Correction, ...]:
         out = []
+        if raw:
+            self.corrected[path[:2]] = None
         for i, c in enumerate(raw or []):
             d = self.date(c["date"], (*path, i, "date"))
             if d:
@@ -175,6 +178,7 @@ class Builder:
         d = self.data
         entries = {kind.section: self.section(kind) for kind in KINDS}
         return Topic(
+            corrected=self._corrected(entries),
             topic=d["topic"],
             command=d["command"],
             title=d["title"],
@@ -185,6 +189,19 @@ class Builder:
             source_by_id={s.id: s for s in entries.get("sources", ())},
             person_by_id={p.id: p for p in entries.get("people", ())},
         )
+
+    def _corrected(self, entries: dict[str, tuple[Any, ...]]) -> tuple[tuple[str, Correction], ...]:
+        """Every correction with its entry's title, newest first: found once here, from where the loader met
+        them, so App Home lists them without walking every entry of a large topic."""
+        kinds = {k.section: k for k in KINDS}
+        by_id = {(sec, e.id): e for sec in {sec for sec, _ in self.corrected} for e in entries.get(sec, ())}
+        found: list[tuple[str, Correction]] = []
+        for section, index in self.corrected:
+            raw = self.data[section][index]
+            entry = by_id.get((section, raw.get("id", f"article-{raw.get('number')}")))
+            if entry is not None:
+                found += [(kinds[section].title(entry), c) for c in corrections_in(entry)]
+        return tuple(sorted(found, key=lambda tc: tc[1].date.sort_key, reverse=True))
 
 
 def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, list[Problem]]:
