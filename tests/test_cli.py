@@ -83,10 +83,11 @@ def test_serve_without_credentials_says_what_is_missing(capsys: pytest.CaptureFi
 
 def test_console_script_and_module_run() -> None:
     for cmd in ([str(Path(sys.executable).parent / "factdesk")], [sys.executable, "-m", "bot"]):
-        done = subprocess.run([*cmd, "ask", "when was the 1961 treaty scrapped"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=60)  # fmt: skip
+        mini = str(FIXTURES / "mini")  # a fixture, not the maintainers' knowledge, whose answers may change
+        done = subprocess.run([*cmd, "ask", "--knowledge", mini, "when was the first bridge built"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
         assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("1996\n")  # the date is the header; what happened is the body
+        assert done.stdout.startswith("1901\n")  # the date is the header; what happened is the body
 
 
 @pytest.mark.skipif(not (ROOT / ".venv" / ".factdesk-bot").exists(), reason="needs the .venv ./run makes")

@@ -53,6 +53,7 @@ class Citation:
     link: str | None = None
     mirrors: tuple[Mirror, ...] = ()
     byline: str | None = None
+    corrections: tuple[Correction, ...] = ()  # corrections to the source entry itself: shown wherever it is cited
 
     @classmethod
     def of(cls, source: Source) -> Citation:
@@ -64,7 +65,16 @@ class Citation:
             link=source.link,
             mirrors=source.also_at,
             byline=source.byline,
+            corrections=source.corrections,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Disputed:
+    """One side of a disagreement between sources, as an answer shows it: what it says and who says so."""
+
+    says: str
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +94,7 @@ class Item:
     corrections: tuple[Correction, ...] = ()
     entry_id: str | None = None
     marks: tuple[tuple[int, int], ...] = ()  # character spans of `text` to set apart (where wordings differ)
+    sides: tuple[Disputed, ...] = ()  # the sources disagree: each side, none preferred
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,4 +112,8 @@ class Answer:
 
     @property
     def corrected(self) -> bool:
-        return any(item.corrections for item in self.items)
+        return any(item.corrections or any(c.corrections for c in item.citations) for item in self.items)
+
+    @property
+    def disputed(self) -> bool:
+        return any(item.sides for item in self.items)

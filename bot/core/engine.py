@@ -17,7 +17,7 @@ from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
 from bot.core.index import Doc, Entry, Hit, SearchIndex, SearchResult, phrase
 from bot.core.kinds import KINDS, event, fact, kind_of, person, quote, source
-from bot.core.kinds.article import Article
+from bot.core.kinds.article import Article, notes_items, translation_item
 from bot.core.kinds.event import Event
 from bot.core.kinds.fact import Fact
 from bot.core.kinds.person import Person
@@ -160,19 +160,8 @@ class TopicEngine:
         return self._answer(q, Kind.FACTS, title, [*items, *([note] if note else [])], intro=intro)
 
     def _article(self, q: Query, art: Article) -> Answer:
-        items = [
-            Item(
-                kind=ItemKind.TRANSLATION,
-                text=t.text,
-                heading=f"Translation by {self.topic.source_by_id[t.source].outlet}",
-                verbatim=True,
-                citations=(self.cite(t.source),),
-                corrections=t.corrections,
-                entry_id=art.id,
-            )
-            for t in art.translations
-        ]
-        items += [Item(kind=ItemKind.NOTE, text=n_.text, citations=(self.cite(n_.source),)) for n_ in art.notes]
+        items = [translation_item(self.topic, art, t) for t in art.translations]
+        items += notes_items(self.topic, art)
         multiple = len(art.translations) > 1
         intro = (
             f"{len(art.translations)} translations of the same clause, each quoted word for word from its outlet."
@@ -261,19 +250,11 @@ class TopicEngine:
                              [f"article {art.number}"])  # fmt: skip
         marks = marked_all([t.text for t in art.translations])
         items = [
-            Item(
-                kind=ItemKind.TRANSLATION,
-                text=t.text,
-                heading=f"Wording by {self.topic.source_by_id[t.source].outlet}",
-                verbatim=True,
-                citations=(self.cite(t.source),),
-                corrections=t.corrections,
-                entry_id=art.id,
-                marks=m,
-            )
+            replace(translation_item(self.topic, art, t, "Wording"), marks=m)
             for t, m in zip(art.translations, marks, strict=True)
         ]
         intro = f"{len(items)} wordings of Article {art.number}; the words where they differ are marked."
+        items += [i for i in notes_items(self.topic, art) if i.corrections]
         return self._answer(
             q, Kind.COMPARE, f"Article {art.number}: wordings compared", items, intro=intro, side_by_side=True
         )
@@ -311,7 +292,7 @@ class TopicEngine:
         # The date is the header; the body says what happened then, once (no date heading repeating the header).
         first = replace(self.event_item(best), heading=None)
         items = [first] + [self.item(h.entry.ref) for h in hits[1:] if h.score >= hits[0].score / 2]
-        return self._answer(q, Kind.WHEN, best.date.display(), items)
+        return self._answer(q, Kind.WHEN, best.when, items)
 
     def search(self, q: Query) -> Answer:
         found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)

@@ -136,6 +136,8 @@ def answer_text(answer: Answer) -> str:
         parts += [item.heading or "", item.text, item.detail or ""]
         parts += [f"{c.wrong} {c.right}" for c in item.corrections]
         parts += [f"{c.credit} {c.headline}" for c in item.citations]
+        parts += [f"{x.wrong} {x.right}" for c in item.citations for x in c.corrections]
+        parts += [side.says for side in item.sides]
     return fold("\n".join(parts))
 
 

@@ -8,7 +8,8 @@ change it after the loader hands it over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.dates import PartialDate
@@ -29,6 +30,50 @@ class Correction:
     date: PartialDate
     wrong: str
     right: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """One source that attests an entry or a part of one, with the words of it that show so.
+
+    `evidence` is None where the entry's own text (a quote, a translation) stands whole in the source.
+    """
+
+    source: str
+    evidence: str | None = None
+    as_written: str | None = None  # the source's own words for a relative date ("on Wednesday")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a disagreement the maintainers recorded: what these sources say, each with its evidence."""
+
+    attestations: tuple[Attestation, ...]
+    claim: str | None = None
+    date: PartialDate | None = None
+
+    @property
+    def says(self) -> str:
+        """ "1996: scrapped in 1996" or the claim alone: what this side holds, in a few words."""
+        parts = [self.date.display() if self.date else None, self.claim]
+        return ": ".join(p for p in parts if p)
+
+
+def corrections_in(part: object) -> Iterator[Correction]:
+    """Every correction an entry carries, on itself or on any of its parts (translation, note, ...).
+
+    Walks the entry's fields rather than naming them, so a part that gains `corrections` is never missed by
+    the answers and App Home that list them.
+    """
+    if not is_dataclass(part) or isinstance(part, type):
+        return
+    for f in fields(part):
+        value = getattr(part, f.name)
+        if isinstance(value, Correction):
+            yield value
+        elif isinstance(value, tuple):
+            for v in value:
+                yield from (v,) if isinstance(v, Correction) else corrections_in(v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +98,7 @@ class Source:
     link: str | None = None
     also_at: tuple[Mirror, ...] = ()
     archived_from: str | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def credit(self) -> str:
@@ -88,6 +134,7 @@ class Topic:
     digest: str = ""  # sha256 of the file and its sources: what caches are keyed by
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
     person_by_id: dict[str, Person] = field(default_factory=dict, compare=False, repr=False)
+    corrected: tuple[tuple[str, Correction], ...] = field(default=(), compare=False, repr=False)  # newest first
 
     def section(self, kind: EntryKind[E]) -> tuple[E, ...]:
         return self.entries.get(kind.section, ())
@@ -122,6 +169,10 @@ class Topic:
         from bot.core.kinds import KINDS  # the kinds' modules import this one
 
         return {k.plural: len(self.section(k)) for k in KINDS}
+
+    def corrections(self) -> tuple[tuple[str, Correction], ...]:
+        """Every correction in the topic with the title of the entry it sits on, newest first."""
+        return self.corrected
 
     def count_text(self, sep: str = ", ") -> str:
         """ "2 sources, 1 article, 9 quotes, …": what the checker, `status` and App Home print."""

@@ -41,6 +41,8 @@ FALLBACK_CHARS = 3000
 ECHO_CHARS = 200
 
 CORRECTED_NOTICE = ":warning: This answer includes a corrected entry: the correction is shown with it."
+DISPUTED_NOTICE = ":scales: The sources disagree on part of this answer: each side is shown with its sources."
+HOME_CORRECTIONS = 10
 SHARE_ACTION = "share_answer"
 SHARE_LABEL = "Share to channel"
 CITE_ACTION = "copy_citation"
@@ -147,16 +149,18 @@ class Refs:
         return replace(item, heading=f"{item.heading or ''} [{numbers}]".strip())
 
     def footer_blocks(self) -> int:
-        return -(-len(self.citations) // CONTEXT_ELEMENTS)
+        fixes = sum(len(c.corrections) for c in self.citations)
+        return -(-(len(self.citations) + fixes) // CONTEXT_ELEMENTS)
 
     def footer(self) -> list[Block]:
         """The sources actually cited by what was shown, each once."""
         shown = [c for c in self.citations if c.source_id in self.used]
         if not shown:
             return []
+        fixes = [f"{escape_mrkdwn(c.credit)}: {correction_text(x)}" for c in shown for x in c.corrections]
         if not self.several:
-            return [_context(f"Source: {citation_text(shown[0])}")]
-        lines = [f"[{self.numbers[c.source_id]}] {citation_text(c)}" for c in shown]
+            return [_context(f"Source: {citation_text(shown[0])}", *fixes)]
+        lines = [f"[{self.numbers[c.source_id]}] {citation_text(c)}" for c in shown] + fixes
         return [_context(*lines[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(lines), CONTEXT_ELEMENTS)]
 
 
@@ -166,7 +170,21 @@ def _item_blocks(item: Item, refs: Refs) -> list[Block]:
     notes += [correction_text(c) for c in item.corrections]
     if notes:
         blocks.append(_context(*notes))
+    if item.sides:
+        blocks.append(_context(*dispute_lines(item, refs)))
     return blocks
+
+
+def dispute_lines(item: Item, refs: Refs) -> list[str]:
+    """The sides of a disagreement, each with who says so, in the order the maintainers recorded (none preferred)."""
+    lines = [":scales: *The sources disagree:*"]
+    for side in item.sides[: CONTEXT_ELEMENTS - 1]:
+        who = ", ".join(
+            f"{escape_mrkdwn(c.credit)} [{refs.numbers[c.source_id]}]" if refs.several else escape_mrkdwn(c.credit)
+            for c in side.citations
+        )
+        lines.append(f"{esc(side.says, 1200)} ({who})")
+    return lines
 
 
 def correction_text(c: Correction) -> str:
@@ -261,6 +279,8 @@ def render_blocks(
         blocks.append(_context(CHANGED_NOTICE))
     if answer.corrected:  # said first, as a newsroom runs a correction: before the reader quotes it
         blocks.append(_context(CORRECTED_NOTICE))
+    if answer.disputed:  # and before the headline's one date is taken for the answer
+        blocks.append(_context(DISPUTED_NOTICE))
     tail += _suggestions(answer)
     if shared_by:
         tail.append(_context(f"Shared by <@{escape_mrkdwn(shared_by)}> from {escape_mrkdwn(answer.command)}"))
@@ -344,5 +364,8 @@ def render_home(knowledge: Knowledge) -> dict[str, Any]:
         facts = topic.count_text(" · ")
         examples = "  ".join(f"`{esc(f'{topic.command} {ex}', 100)}`" for ex in topic.examples[:6])
         blocks.append(_context(facts, f"Try: {examples}" if examples else "Try: help"))
+        fixes = topic.corrections()[:HOME_CORRECTIONS]
+        if fixes:  # what the desk has corrected, newest first, so nobody keeps quoting the old version
+            blocks.append(_context(*(f"*{esc(title, 200)}:* {correction_text(c)}" for title, c in fixes)))
     blocks.append(_context(f"Knowledge version `{knowledge.version}`, loaded {updated}."))
     return View(type="home", blocks=blocks[:100]).to_dict()

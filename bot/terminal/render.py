@@ -25,7 +25,7 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _USER = re.compile(r"<@([A-Z0-9]+)>")
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
-_EMOJI = {":warning:": "⚠"}  # the emoji codes our answers use, as a terminal can show them
+_EMOJI = {":warning:": "⚠", ":scales:": "⚖"}  # the emoji codes our answers use, as a terminal can show them
 
 
 def mrkdwn_to_text(text: str) -> str:

@@ -37,7 +37,12 @@ def test_knowledge_files_point_editors_at_the_schema() -> None:
     assert first == "# yaml-language-server: $schema=./schema.json"
 
 
-@pytest.mark.parametrize("path", [KNOWLEDGE / "pact.yaml", FIXTURES / "mini" / "mini.yaml"], ids=lambda p: p.stem)
+NEW_FORMAT = [FIXTURES / n / f"{n}.yaml" for n in ("multisource", "disputed", "corrected_everywhere")]
+
+
+@pytest.mark.parametrize(
+    "path", [KNOWLEDGE / "pact.yaml", FIXTURES / "mini" / "mini.yaml", *NEW_FORMAT], ids=lambda p: p.stem
+)
 def test_valid_files_pass_both(path: Path) -> None:
     data = _data(path)
     assert jsonschema.validators.validator_for(loader.schema())(loader.schema()).is_valid(data)

@@ -139,11 +139,15 @@ def start() -> StandIn:
 
         def _reply(self, path: str, body: dict[str, Any]) -> None:
             stand_in = holder["it"]
+            recorded = Recorded(path, dict(self.headers.items()), body)
             with stand_in.lock:
-                stand_in.requests.append(Recorded(path, dict(self.headers.items()), body))
                 delay = stand_in.delays.get(path, 0.0)
+                if delay:  # a hanging Slack: the request is seen at once, acted on later
+                    stand_in.requests.append(recorded)
             time.sleep(delay)
             with stand_in.lock:
+                if not delay:  # seen and acted on at once: a test that sees the request sees its effect too
+                    stand_in.requests.append(recorded)
                 status, reply, headers = (
                     self._api(stand_in, path, body) if path.startswith("/api/") else self._respond(stand_in, path, body)
                 )

@@ -10,8 +10,8 @@ from bot.core.dates import PartialDate
 from bot.core.index import Doc
 from bot.core.kinds import source
 from bot.core.kinds.base import EntryKind, Raw
-from bot.core.kinds.source import cite
-from bot.core.model import Correction, Source, Topic
+from bot.core.kinds.source import cites, disputed
+from bot.core.model import Attestation, Correction, Side, Source, Topic
 from bot.core.text import fold
 
 if TYPE_CHECKING:
@@ -24,66 +24,122 @@ class Event:
     id: str
     date: PartialDate
     what: str
-    source: str
+    source: str  # the first attesting source (of the first side, when the sources disagree)
     evidence: str
     as_written: str | None = None
     aliases: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    attestations: tuple[Attestation, ...] = ()  # every source that attests it, each with its evidence
+    sides: tuple[Side, ...] = ()  # the sources disagree on its date: each side; `date` is the earliest
+
+    @property
+    def when(self) -> str:
+        """Its date as a heading shows it; when the sources disagree, every side's date and no preference."""
+        if not self.sides:
+            return self.date.display()
+        ordered = sorted((s.date for s in self.sides if s.date), key=lambda d: d.sort_key)  # in time: no rank
+        dates = list(dict.fromkeys(d.display() for d in ordered))
+        return f"{', '.join(dates[:-1])} or {dates[-1]} (the sources disagree)"
 
 
 def build(ctx: Builder, raw: Raw) -> tuple[Event, ...]:
     """Events in date order; one whose date is wrong is reported and left out."""
     sources = {s.id: s for s in ctx.section(source.KIND)}
     events = (_event(ctx, e, ("timeline", i), sources) for i, e in enumerate(raw))
-    return tuple(sorted((e for e in events if e), key=lambda e: e.date.sort_key))
+    built = tuple(sorted((e for e in events if e), key=lambda e: e.date.sort_key))
+    look_alikes(ctx, raw, built)
+    return built
 
 
 def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Source]) -> Event | None:
     ctx.claim_id(e["id"], (*path, "id"))
-    ctx.verbatim(e["source"], e["evidence"], (*path, "evidence"), "evidence")
-    if "as_written" in e and fold(e["as_written"]) not in fold(e["evidence"]):
-        ctx.error(
-            (*path, "as_written"),
-            f"as_written {e['as_written']!r} does not appear in this event's evidence; "
-            "quote the article's own words for the date",
-        )
-    date = ctx.date(e["date"], (*path, "date"))
-    src = sources.get(e["source"])
-    if date and src and date.sort_key > src.published.sort_key:
-        ctx.error(
-            (*path, "date"),
-            f"event dated {date.iso()} is after its source {src.id!r} was published "
-            f"({src.published.iso()}); a source cannot report what had not happened",
-        )
-    if date is None:
+    sides: tuple[Side, ...] = ()
+    if "disagreement" in e:
+        for key in ("date", "source", "sources"):
+            if key in e:
+                ctx.error((*path, key), f"an event whose sources disagree takes no `{key}`: each side has its own")
+        sides = ctx.disagreement(e["disagreement"], (*path, "disagreement"), dated=True)
+        attested = tuple(a for side in sides for a in side.attestations)
+        dated = [(s.date, (*path, "disagreement", i, "date"), s.attestations) for i, s in enumerate(sides) if s.date]
+    else:
+        attested = ctx.attestations(e, path, "evidence")
+        date = ctx.date(e["date"], (*path, "date")) if "date" in e else None
+        if "date" not in e:
+            ctx.error(path, "an event needs its `date` (or a `disagreement` whose sides give theirs)")
+        dated = [(date, (*path, "date"), attested)] if date else []
+    for date, at, attestations in dated:
+        for a in attestations:
+            src = sources.get(a.source)
+            if src and date.sort_key > src.published.sort_key:
+                ctx.error(
+                    at,
+                    f"event dated {date.iso()} is after its source {src.id!r} was published "
+                    f"({src.published.iso()}); a source cannot report what had not happened",
+                )
+    if not dated or not attested:
         return None
+    first = attested[0]
     return Event(
         id=e["id"],
-        date=date,
+        date=min((d for d, _, _ in dated), key=lambda d: d.sort_key),
         what=e["what"],
-        source=e["source"],
-        evidence=e["evidence"],
-        as_written=e.get("as_written"),
+        source=first.source,
+        evidence=first.evidence or "",
+        as_written=first.as_written,
         aliases=ctx.claim_aliases(e["id"], e.get("aliases", []), (*path, "aliases")),
         corrections=ctx.corrections(e.get("corrections"), (*path, "corrections")),
+        attestations=attested,
+        sides=sides,
     )
 
 
+_LOOKALIKE_WORDS = 3  # an event described in fewer content words is too short to call a look-alike
+
+
+def look_alikes(ctx: Builder, raw: Raw, events: tuple[Event, ...]) -> None:
+    """Warn where two events read alike (the same content words in `what`) but are dated differently and no
+    disagreement is recorded: often one event entered twice from two sources that disagree. One pass, by key."""
+    by_id = {e.id: e for e in events}
+    seen: dict[frozenset[str], tuple[Event, Path_]] = {}
+    for i, r in enumerate(raw):
+        e = by_id.get(r.get("id", ""))
+        words = frozenset(w for w in fold(r.get("what", "")).split() if len(w) > 3 and not w.isdigit())
+        if e is None or e.sides or len(words) < _LOOKALIKE_WORDS:
+            continue
+        prev = seen.setdefault(words, (e, ("timeline", i)))
+        if prev[0] is not e and prev[0].date != e.date:
+            line, _ = ctx.at(prev[1])
+            ctx.warning(
+                ("timeline", i, "what"),
+                f"event {e.id!r} reads like {prev[0].id!r} (line {line}) but is dated {e.date.iso()}, not "
+                f"{prev[0].date.iso()}: if the sources disagree, make them one event with `disagreement:`",
+            )
+
+
 def doc(topic: Topic, e: Event) -> Doc:
-    return Doc(KIND.name, e.id, e.aliases, f"{e.what} {e.date.year}", e)
+    years = dict.fromkeys(str(d.year) for d in (e.date, *(s.date for s in e.sides)) if d)
+    claims = (s.claim or "" for s in e.sides)
+    return Doc(KIND.name, e.id, e.aliases, " ".join([e.what, *years, *claims]), e)
 
 
 def item(topic: Topic, e: Event) -> Item:
-    detail = f'The source says "{e.as_written}"; dated from its publication.' if e.as_written else None
+    written = [a for a in e.attestations if a.as_written]
+    detail = None
+    if len(written) == 1 and len(e.attestations) == 1:
+        detail = f'The source says "{written[0].as_written}"; dated from its publication.'
+    elif written:
+        said = "; ".join(f'{topic.source_by_id[a.source].credit} "{a.as_written}"' for a in written)
+        detail = f"Dated from publication where a source gives a relative date ({said})."
     return Item(
         kind=ItemKind.EVENT,
         text=e.what,
-        heading=e.date.display(),
+        heading=e.when,
         detail=detail,
         date=e.date,
-        citations=(cite(topic, e.source),),
+        citations=cites(topic, e.attestations),
         corrections=e.corrections,
         entry_id=e.id,
+        sides=disputed(topic, e.sides),
     )
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from bot.core.answer import Item, ItemKind
 from bot.core.index import Doc
 from bot.core.kinds.base import EntryKind, Raw
-from bot.core.kinds.source import cite
-from bot.core.model import Correction, Topic
+from bot.core.kinds.source import cites
+from bot.core.model import Attestation, Correction, Topic
 
 if TYPE_CHECKING:
     from bot.core.loader.build import Builder
@@ -29,6 +29,7 @@ class Person:
     aliases: tuple[str, ...] = ()
     evidence: str | None = None
     corrections: tuple[Correction, ...] = ()
+    attestations: tuple[Attestation, ...] = ()
 
 
 def build(ctx: Builder, raw: Raw) -> tuple[Person, ...]:
@@ -36,23 +37,23 @@ def build(ctx: Builder, raw: Raw) -> tuple[Person, ...]:
     for i, p in enumerate(raw):
         path: Path_ = ("people", i)
         ctx.claim_id(p["id"], (*path, "id"))
-        ctx.source_ref(p["source"], (*path, "source"))
-        if "evidence" in p:
-            ctx.verbatim(p["source"], p["evidence"], (*path, "evidence"), "evidence")
-        out.append(_person(ctx, p, path))
+        attested = ctx.attestations(p, path, "evidence", evidence=False)
+        if attested:
+            out.append(_person(ctx, p, path, attested))
     return tuple(out)
 
 
-def _person(ctx: Builder, p: dict[str, Any], path: Path_) -> Person:
+def _person(ctx: Builder, p: dict[str, Any], path: Path_, attested: tuple[Attestation, ...]) -> Person:
     return Person(
         id=p["id"],
         name=p["name"],
-        source=p["source"],
+        source=attested[0].source,
         kind=p.get("kind", "person"),
         role=p.get("role"),
         aliases=ctx.claim_aliases(p["id"], [p["name"], *p.get("aliases", [])], (*path, "aliases")),
-        evidence=p.get("evidence"),
+        evidence=attested[0].evidence,
         corrections=ctx.corrections(p.get("corrections"), (*path, "corrections")),
+        attestations=attested,
     )
 
 
@@ -65,7 +66,7 @@ def item(topic: Topic, p: Person) -> Item:
         kind=ItemKind.PERSON,
         text=p.role or p.kind,
         heading=p.name,
-        citations=(cite(topic, p.source),),
+        citations=cites(topic, p.attestations),
         corrections=p.corrections,
         entry_id=p.id,
     )

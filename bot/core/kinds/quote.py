@@ -10,8 +10,8 @@ from bot.core.dates import PartialDate
 from bot.core.index import Doc
 from bot.core.kinds import person
 from bot.core.kinds.base import EntryKind, Raw
-from bot.core.kinds.source import cite
-from bot.core.model import Correction, Topic
+from bot.core.kinds.source import cites
+from bot.core.model import Attestation, Correction, Topic
 
 if TYPE_CHECKING:
     from bot.core.loader.build import Builder
@@ -32,6 +32,7 @@ class Quote:
     said: PartialDate | None = None
     said_evidence: str | None = None
     corrections: tuple[Correction, ...] = ()
+    attestations: tuple[Attestation, ...] = ()  # every source that prints it (`source` is the first)
 
 
 def build(ctx: Builder, raw: Raw) -> tuple[Quote, ...]:
@@ -43,20 +44,22 @@ def _quote(ctx: Builder, q: dict[str, Any], path: Path_, person_ids: set[str]) -
     ctx.claim_id(q["id"], (*path, "id"))
     if q["speaker"] not in person_ids:
         ctx.error((*path, "speaker"), f"speaker {q['speaker']!r} is not in `people`; add them there first")
-    ctx.verbatim(q["source"], q["text"], (*path, "text"), "quote")
-    if "said_evidence" in q:
-        ctx.verbatim(q["source"], q["said_evidence"], (*path, "said_evidence"), "said_evidence")
+    attested = ctx.attestations(q, path, "quote", text=q["text"])
+    first = attested[0].source if attested else q.get("source", "")
+    if "said_evidence" in q and attested:
+        ctx.verbatim(first, q["said_evidence"], (*path, "said_evidence"), "said_evidence")
     said = ctx.date(q["said"], (*path, "said")) if "said" in q else None
     return Quote(
         id=q["id"],
         speaker=q["speaker"],
         text=q["text"],
-        source=q["source"],
+        source=first,
         kind=q.get("kind", "direct"),
         context=q.get("context"),
         said=said,
         said_evidence=q.get("said_evidence"),
         corrections=ctx.corrections(q.get("corrections"), (*path, "corrections")),
+        attestations=attested,
     )
 
 
@@ -85,7 +88,7 @@ def item(topic: Topic, q: Quote) -> Item:
         detail=" — ".join(x for x in (q.context, when) if x),
         date=q.said,
         verbatim=True,
-        citations=(cite(topic, q.source),),
+        citations=cites(topic, q.attestations),
         corrections=q.corrections,
         entry_id=q.id,
     )

@@ -6,12 +6,13 @@ other kind's module cites through `cite` here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from bot.core.answer import Citation, Item, ItemKind
+from bot.core.answer import Citation, Disputed, Item, ItemKind
 from bot.core.dates import PartialDate
 from bot.core.kinds.base import EntryKind, Raw
-from bot.core.model import Mirror, Source, Topic
+from bot.core.model import Attestation, Mirror, Side, Source, Topic
 from bot.core.verify import SourceText
 
 if TYPE_CHECKING:
@@ -21,6 +22,22 @@ if TYPE_CHECKING:
 
 def cite(topic: Topic, source_id: str) -> Citation:
     return Citation.of(topic.source_by_id[source_id])
+
+
+def cites(topic: Topic, attestations: Iterable[Attestation]) -> tuple[Citation, ...]:
+    """Every attesting source, once each, in the knowledge's order."""
+    ids = dict.fromkeys(a.source for a in attestations)
+    return tuple(cite(topic, sid) for sid in ids)
+
+
+def disputed(topic: Topic, sides: Iterable[Side]) -> tuple[Disputed, ...]:
+    return tuple(Disputed(s.says, cites(topic, s.attestations)) for s in sides)
+
+
+def outlets(topic: Topic, attestations: Iterable[Attestation]) -> str:
+    """ "Reuters, The Straits Times and Rappler": the attesting outlets, as a heading names them."""
+    names = list(dict.fromkeys(topic.source_by_id[a.source].outlet for a in attestations))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def build(ctx: Builder, raw: Raw) -> tuple[Source, ...]:
@@ -57,6 +74,7 @@ def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
         link=s.get("link"),
         also_at=tuple(Mirror(m["outlet"], m["link"], m.get("note")) for m in s.get("also_at", [])),
         archived_from=s.get("archived_from"),
+        corrections=ctx.corrections(s.get("corrections"), (*path, "corrections")),
     )
 
 

@@ -20,7 +20,7 @@ from bot.core.loader.archive import MAX_TOPIC_BYTES, UnsafeRead, decode, read_by
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
 from bot.core.loader.problems import Problem, Severity, has_errors
 from bot.core.loader.validate import schema_problems, schema_valid
-from bot.core.model import Correction, Document, Topic
+from bot.core.model import Attestation, Correction, Document, Side, Topic, corrections_in
 from bot.core.text import fold
 from bot.core.verify import SourceText, misquoted
 
@@ -38,6 +38,7 @@ class Builder:
         self.ids: dict[str, Path_] = {}
         self.aliases: dict[str, tuple[str, Path_]] = {}
         self.built: dict[str, tuple[Any, ...]] = {}
+        self.corrected: dict[tuple[Any, ...], None] = {}  # (section, index) of each entry with a correction
 
     # -- what kinds call ---------------------------------------------------------------------------
     def at(self, path: Path_) -> tuple[int, int]:
@@ -105,11 +106,72 @@ class Builder:
 
     def corrections(self, raw: list[dict[str, Any]] | None, path: Path_) -> tuple[Correction, ...]:
         out = []
+        if raw:
+            self.corrected[path[:2]] = None
         for i, c in enumerate(raw or []):
             d = self.date(c["date"], (*path, i, "date"))
             if d:
                 out.append(Correction(d, c["wrong"], c["right"]))
         return tuple(out)
+
+    def attestations(
+        self, raw: dict[str, Any], path: Path_, what: str, *, text: str | None = None, evidence: bool = True
+    ) -> tuple[Attestation, ...]:
+        """The sources that attest an entry or a part of one: one `source` (the old form) or a `sources` list.
+
+        `text` (a quote, a translation) must stand word for word in every attesting source, or, where an
+        attestation gives `evidence`, that evidence must (the source prints only that part of the text).
+        Otherwise each attestation needs its own `evidence` when `evidence` is asked for (events, facts).
+        """
+        if "source" in raw and "sources" in raw:
+            self.error((*path, "sources"), "give `source` (one source) or `sources` (several), not both")
+            return ()
+        many = "sources" in raw
+        listed = [(a, (*path, "sources", i)) for i, a in enumerate(raw["sources"])] if many else [(raw, path)]
+        if not many and "source" not in raw:
+            self.error(path, "needs `source` (one source) or `sources` (several), each with its evidence")
+            return ()
+        out: list[Attestation] = []
+        for a, at in listed:
+            sid = a["source"]
+            if any(x.source == sid for x in out):
+                self.error((*at, "source"), f"source {sid!r} is listed twice; list each attesting source once")
+                continue
+            if text is not None and (not many or "evidence" not in a):
+                self.verbatim(sid, text, (*path, "text") if not many else (*at, "source"), what)
+            if "evidence" in a:
+                self.verbatim(sid, a["evidence"], (*at, "evidence"), "evidence")
+                if text is not None and many and fold(a["evidence"]) not in fold(text):
+                    self.error(
+                        (*at, "evidence"),
+                        f"this evidence is not part of the text it attests ({what}); give the words {sid!r} prints",
+                    )
+            elif evidence and text is None:
+                self.error((*at, "source"), f"source {sid!r} needs its `evidence`: words copied exactly from it")
+            if "as_written" in a and fold(a["as_written"]) not in fold(a.get("evidence", "")):
+                self.error(
+                    (*at, "as_written"),
+                    f"as_written {a['as_written']!r} does not appear in this source's evidence; "
+                    "quote the article's own words for the date",
+                )
+            out.append(Attestation(sid, a.get("evidence"), a.get("as_written")))
+        return tuple(out)
+
+    def disagreement(self, raw: list[dict[str, Any]], path: Path_, *, dated: bool) -> tuple[Side, ...]:
+        """The sides of a recorded disagreement, each attested and verified like any entry; none preferred."""
+        sides: list[Side] = []
+        for i, r in enumerate(raw):
+            sp: Path_ = (*path, i)
+            if dated and "date" not in r:
+                self.error(sp, "each side of a disagreement on a date needs its `date`")
+            if not dated and "claim" not in r:
+                self.error(sp, "each side of a disagreement needs its `claim`: what these sources say")
+            date = self.date(r["date"], (*sp, "date")) if "date" in r else None
+            sides.append(Side(self.attestations(r, sp, "evidence"), r.get("claim"), date))
+        said = [(s.date.iso() if s.date else None, fold(s.claim or "")) for s in sides]
+        if len(set(said)) < len(said):
+            self.error(path, "two sides of this disagreement say the same thing; merge their `sources`")
+        return tuple(sides)
 
     # -- the topic ---------------------------------------------------------------------------------
     def document(self, raw: dict[str, Any] | None) -> Document | None:
@@ -126,6 +188,7 @@ class Builder:
         d = self.data
         entries = {kind.section: self.section(kind) for kind in KINDS}
         return Topic(
+            corrected=self._corrected(entries),
             topic=d["topic"],
             command=d["command"],
             title=d["title"],
@@ -137,6 +200,19 @@ class Builder:
             source_by_id={s.id: s for s in entries.get("sources", ())},
             person_by_id={p.id: p for p in entries.get("people", ())},
         )
+
+    def _corrected(self, entries: dict[str, tuple[Any, ...]]) -> tuple[tuple[str, Correction], ...]:
+        """Every correction with its entry's title, newest first: found once here, from where the loader met
+        them, so App Home lists them without walking every entry of a large topic."""
+        kinds = {k.section: k for k in KINDS}
+        by_id = {(sec, e.id): e for sec in {sec for sec, _ in self.corrected} for e in entries.get(sec, ())}
+        found: list[tuple[str, Correction]] = []
+        for section, index in self.corrected:
+            raw = self.data[section][index]
+            entry = by_id.get((section, raw.get("id", f"article-{raw.get('number')}")))
+            if entry is not None:
+                found += [(kinds[section].title(entry), c) for c in corrections_in(entry)]
+        return tuple(sorted(found, key=lambda tc: tc[1].date.sort_key, reverse=True))
 
 
 def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, list[Problem]]:
