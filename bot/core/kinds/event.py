@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.core import datecheck
 from bot.core.answer import Item, ItemKind
 from bot.core.dates import PartialDate
 from bot.core.index import Doc
@@ -29,16 +30,29 @@ class Event:
     as_written: str | None = None
     aliases: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    relative_to: str | None = None  # the event a relative date counts from
+    counted_from: str = ""  # what the relative date was resolved against, as the answer says it
 
 
 def build(ctx: Builder, raw: Raw) -> tuple[Event, ...]:
     """Events in date order; one whose date is wrong is reported and left out."""
     sources = {s.id: s for s in ctx.section(source.KIND)}
-    events = (_event(ctx, e, ("timeline", i), sources) for i, e in enumerate(raw))
-    return tuple(sorted((e for e in events if e), key=lambda e: e.date.sort_key))
+    built = [_event(ctx, e, ("timeline", i)) for i, e in enumerate(raw)]
+    known = {e.id: e for e in built if e}
+    events = (_dated(ctx, e, raw[i], ("timeline", i), sources, known) for i, e in enumerate(built) if e)
+    return tuple(sorted(events, key=lambda e: e.date.sort_key))
 
 
-def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Source]) -> Event | None:
+def _dated(ctx: Builder, e: Event, raw: dict[str, Any], path: Path_, sources: dict[str, Source],
+           known: dict[str, Event]) -> Event:  # fmt: skip
+    """The date against its evidence, once every event's date is known (a date may count from another's)."""
+    ref = raw.get("relative_to")
+    anchor = datecheck.anchor(ctx, ref, (*path, "relative_to"), e.id, known)
+    against = datecheck.attest(ctx, path, e.date, [e.evidence], e.as_written, sources.get(e.source), anchor)
+    return replace(e, relative_to=ref, counted_from=against)
+
+
+def _event(ctx: Builder, e: dict[str, Any], path: Path_) -> Event | None:
     ctx.claim_id(e["id"], (*path, "id"))
     ctx.verbatim(e["source"], e["evidence"], (*path, "evidence"), "evidence")
     if "as_written" in e and fold(e["as_written"]) not in fold(e["evidence"]):
@@ -48,13 +62,6 @@ def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Sour
             "quote the article's own words for the date",
         )
     date = ctx.date(e["date"], (*path, "date"))
-    src = sources.get(e["source"])
-    if date and src and date.sort_key > src.published.sort_key:
-        ctx.error(
-            (*path, "date"),
-            f"event dated {date.iso()} is after its source {src.id!r} was published "
-            f"({src.published.iso()}); a source cannot report what had not happened",
-        )
     if date is None:
         return None
     return Event(
@@ -74,7 +81,10 @@ def doc(topic: Topic, e: Event) -> Doc:
 
 
 def item(topic: Topic, e: Event) -> Item:
-    detail = f'The source says "{e.as_written}"; dated from its publication.' if e.as_written else None
+    detail = None
+    if e.as_written or e.counted_from:
+        said = f'The source says "{e.as_written}"' if e.as_written else "The source dates it by another event"
+        detail = f"{said}, counted from {e.counted_from}." if e.counted_from else f"{said}."
     return Item(
         kind=ItemKind.EVENT,
         text=e.what,

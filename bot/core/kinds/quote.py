@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.core import datecheck
 from bot.core.answer import Item, ItemKind
 from bot.core.dates import PartialDate
 from bot.core.index import Doc
-from bot.core.kinds import person
+from bot.core.kinds import person, source
 from bot.core.kinds.base import EntryKind, Raw
 from bot.core.kinds.source import cite
 from bot.core.model import Correction, Topic
@@ -47,6 +48,12 @@ def _quote(ctx: Builder, q: dict[str, Any], path: Path_, person_ids: set[str]) -
     if "said_evidence" in q:
         ctx.verbatim(q["source"], q["said_evidence"], (*path, "said_evidence"), "said_evidence")
     said = ctx.date(q["said"], (*path, "said")) if "said" in q else None
+    if said and "said_evidence" in q:  # words that name an occasion, not a date, are not checked here
+        words = datecheck.read(q["said_evidence"], said)
+        if words:
+            src = ctx.section(source.KIND)
+            published = next((s for s in src if s.id == q["source"]), None)
+            datecheck.attest(ctx, path, said, [q["said_evidence"]], None, published, fields=("said", "said_evidence"))
     return Quote(
         id=q["id"],
         speaker=q["speaker"],

@@ -1,0 +1,383 @@
+"""A stored date against the words that back it: what a copy editor checks before a date is printed.
+
+The checks are functions of one attestation (the date, its evidence texts, `as_written`, the source's
+publication date, and the event it is counted from, if any), so they apply the same way to every source an
+entry cites. They read the article's words for dates (absolute ones such as "in 1961" or "December 4, 2024",
+approximate ones such as "around 1960" or "the 1960s", relative ones such as "last month", "on Wednesday" or
+"the following year"), resolve the relative ones, and compare the result with the stored date:
+
+- a date the words contradict is refused ("1950" for "in 1961", "2024-06-20" for "on Wednesday");
+- a date more precise than the words is refused ("2000-02-09" for "In 2000", "2024-05-15" for "last month");
+- a weekday in `as_written` must be the date's weekday;
+- `as_written` is for relative words only: an absolute date is the date itself.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.core.dates import ACCEPTED, PartialDate, day_exists, month_number, nearest_year
+from bot.core.model import Source
+from bot.core.text import fold
+
+if TYPE_CHECKING:
+    from bot.core.loader.build import Builder
+    from bot.core.loader.positions import Path_
+
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_Y = r"(?:1[5-9]|20)\d\d"
+_N = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_APPROX = r"(?P<{}>about|around|circa|c\.|approximately|roughly|some time before|before|prior to|after)\s+(?:in\s+)?"
+_READ = re.compile(
+    rf"(?P<iso>\b(?P<iy>{_Y})-(?P<im>\d\d)-(?P<id>\d\d)\b)"
+    rf"|(?P<mdy>\b(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>{_Y})\b)?)"
+    rf"|(?P<dmy>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MON})(?:,?\s+(?P<y2>{_Y})\b)?)"
+    rf"|(?P<my>\b(?P<m3>{_MON}),?\s+(?P<y3>{_Y})\b)"
+    rf"|(?P<mo>\b(?P<mp>in|last|this|next|early|late|mid-|earlier in|later in)\s+(?P<m4>{_MON})(?![\w.])(?!,?\s+\d))"
+    rf"|(?P<wd>\b(?P<wp>(?:on|last|this|next)\s+)?(?P<w>{_WD})\b)"
+    rf"|(?P<dec>\b(?:{_APPROX.format('dq')})?(?:the\s+)?(?P<dy>(?:1[5-9]|20)\d0)[’']?s\b)"
+    r"|(?P<rel>\b(?:yesterday|today|tonight|last night|(?:on\s+)?the same (?:day|month|year)|"
+    r"(?:earlier |later )?this (?:week|month|year)|(?:last|next) (?:week|month|year)|"
+    r"the (?:previous|following|next) (?:day|week|month|year)|the (?:day|month|year) (?:before|after))\b)"
+    rf"|(?P<ago>\b(?P<an>{_N})\s+(?P<au>day|week|month|year)s?\s+(?P<ad>ago|later|earlier|after|before)\b)"
+    rf"|(?P<year>\b(?:{_APPROX.format('q')})?(?P<yy>{_Y})\b(?![’']?s\b|,\d|\.\d|-\d))",
+    re.IGNORECASE,
+)
+_SPELLED = {
+    w: i
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
+_SPELLED |= {"a": 1, "an": 1}
+_QUALIFIER = {"about": "about", "around": "about", "circa": "about", "c.": "about", "approximately": "about",
+              "roughly": "about", "some time before": "before", "before": "before", "prior to": "before",
+              "after": "after"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One date as the article wrote it. `value` is what it means once resolved (None: not to a date)."""
+
+    words: str
+    start: int
+    value: PartialDate | None = None
+    relative: bool = False  # needs the publication or another event to be a date
+    from_event: bool = False  # counts from another event ("the following year"), not from the publication
+    weekday: int | None = None  # Monday 0: a weekday the words name
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """What a relative date is counted from: an event of the timeline (its label is what the answer says)."""
+
+    label: str
+    date: PartialDate
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The problems found, each with the field it belongs to ("date" or "as_written"), and what the date was
+    resolved against ("" when the words were absolute), for the answer to say."""
+
+    problems: tuple[tuple[str, str], ...] = ()
+    against: str = ""
+
+
+def _shift(d: PartialDate, *, days: int = 0, months: int = 0, years: int = 0) -> PartialDate | None:
+    """`d` moved by whole units, kept at a precision the move allows (a day needs a day to count from)."""
+    if days:
+        if d.day is None or d.month is None:
+            return None
+        day = dt.date(d.year, d.month, d.day) + dt.timedelta(days=days)
+        return PartialDate(day.year, day.month, day.day)
+    if months:
+        if d.month is None:
+            return None
+        k = d.year * 12 + d.month - 1 + months
+        return PartialDate(k // 12, k % 12 + 1)
+    return PartialDate(d.year + years) if years else PartialDate(d.year, d.month, d.day)
+
+
+def _unit(d: PartialDate, unit: str) -> PartialDate | None:
+    """The publication's own day, month or year ("today", "this month", "this year")."""
+    if unit == "day":
+        return PartialDate(d.year, d.month, d.day) if d.day is not None else None
+    if unit == "month":
+        return PartialDate(d.year, d.month) if d.month is not None else None
+    return PartialDate(d.year)
+
+
+def _relative(words: str, base: PartialDate) -> PartialDate | None:
+    w = " ".join(words.lower().split()).removeprefix("on ")
+    if w in ("yesterday", "last night"):
+        return _shift(base, days=-1)
+    if w in ("today", "tonight"):
+        return _unit(base, "day")
+    unit = w.split()[-1] if w.split()[-1] in ("day", "week", "month", "year") else w.split()[1]
+    if unit == "week":
+        return None  # a week is no precision a date stores
+    step = (
+        -1
+        if re.search(r"\b(?:last|previous|before)\b", w)
+        else 1
+        if re.search(r"\b(?:next|following|after)\b", w)
+        else 0
+    )
+    if not step:
+        return _unit(base, unit)
+    return _shift(base, **{f"{unit}s": step})
+
+
+def read(text: str, published: PartialDate) -> list[Mention]:
+    """Every date mention in `text`, resolved against the publication where only that is needed."""
+    out = []
+    pub_day = dt.date(published.year, published.month, published.day) if published.day and published.month else None
+    for m in _READ.finditer(text):
+        g, words, at = m.groupdict(), m.group(0), m.start()
+        if g["iso"]:
+            y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
+            out.append(Mention(words, at, PartialDate(y, mo, d) if day_exists(y, mo, d) else None))
+        elif g["mdy"] or g["dmy"]:
+            mo, d = month_number(g["m1"] or g["m2"]) or 1, int(g["d1"] or g["d2"])
+            y_text = g["y1"] or g["y2"]
+            y = (
+                int(y_text)
+                if y_text
+                else nearest_year(mo, d, pub_day or dt.date(published.year, published.month or 7, 1))
+            )
+            value = PartialDate(y, mo, d) if day_exists(y, mo, d) else None
+            out.append(Mention(words, at, value, relative=not y_text))
+        elif g["my"]:
+            out.append(Mention(words, at, PartialDate(int(g["y3"]), month_number(g["m3"]) or 1)))
+        elif g["mo"]:
+            mo, prefix = month_number(g["m4"]) or 1, g["mp"].lower()
+            year = published.year
+            if prefix == "last":
+                year -= mo >= (published.month or 13)
+            elif prefix == "next":
+                year += mo <= (published.month or 0)
+            elif published.month is not None:
+                year = nearest_year(mo, None, dt.date(published.year, published.month, published.day or 15))
+            out.append(Mention(words, at, PartialDate(year, mo), relative=True))
+        elif g["wd"]:
+            target = list(calendar.day_name).index(g["w"].capitalize())
+            value = None
+            if pub_day is not None:
+                back = (pub_day.weekday() - target) % 7
+                if (g["wp"] or "").strip().lower() == "next":
+                    back = -((target - pub_day.weekday() - 1) % 7 + 1)
+                day = pub_day - dt.timedelta(days=back)
+                value = PartialDate(day.year, day.month, day.day)
+            out.append(Mention(words, at, value, relative=True, weekday=target))
+        elif g["dec"]:
+            out.append(Mention(words, at, PartialDate(int(g["dy"]), qualifier="decade")))  # "before the 1960s": vague
+        elif g["rel"]:
+            from_event = words.lower().startswith(("the ", "on the ")) and "same" not in words.lower()
+            value = None if from_event else _relative(words, published)
+            out.append(Mention(words, at, value, relative=True, from_event=from_event))
+        elif g["ago"]:
+            n = int(g["an"]) if g["an"].isdigit() else _SPELLED.get(g["an"].lower(), 1)
+            unit, direction = g["au"].lower(), g["ad"].lower()
+            sign = -1 if direction in ("ago", "earlier", "before") else 1
+            from_event = direction != "ago"
+            value = None if from_event or unit == "week" else _shift(published, **{f"{unit}s": sign * n})
+            out.append(Mention(words, at, value, relative=True, from_event=from_event))
+        elif g["year"]:
+            qualifier = _QUALIFIER.get(" ".join((g["q"] or "").lower().split()), "")
+            out.append(Mention(words, at, PartialDate(int(g["yy"]), qualifier=qualifier)))
+    return out
+
+
+def from_event(words: str, base: PartialDate) -> PartialDate | None:
+    """ "the following year" after 1990 is 1991; "two days later" after 4 December is 6 December."""
+    w = " ".join(words.lower().split())
+    ago = re.match(rf"({_N})\s+(day|week|month|year)s?\s+(later|earlier|after|before)$", w)
+    if ago:
+        n = int(ago[1]) if ago[1].isdigit() else _SPELLED.get(ago[1], 1)
+        sign = -1 if ago[3] in ("earlier", "before") else 1
+        return None if ago[2] == "week" else _shift(base, **{f"{ago[2]}s": sign * n})
+    return _relative(w, base)
+
+
+def compare(date: PartialDate, said: PartialDate) -> str:
+    """ "ok", "contradicts" or "too precise": may `date` be stored for what the words say (`said`)?
+
+    The date may be less precise than the words (1960s for "in 1961"), never more, and never outside them.
+    """
+    d0, d1 = date.span()
+    s0, s1 = said.span()
+    if d1 < s0 or s1 < d0:
+        return "contradicts"
+    return "ok" if d0 <= s0 and s1 <= d1 else "too precise"
+
+
+def _write(d: PartialDate) -> str:
+    return f"`{d.iso()}`"
+
+
+def check(
+    date: PartialDate,
+    evidence: Sequence[str],
+    as_written: str | None,
+    published: PartialDate,
+    anchor: Anchor | None = None,
+) -> Verdict:
+    """Check one attestation of `date`; see the module's docstring for the rules."""
+    if as_written:
+        return _check_written(date, evidence, as_written, published, anchor)
+    if anchor is not None:  # no words of its own: the same date as the event it names
+        return _against(date, anchor.date, f"relative_to {anchor.label}", "")
+    said = [m for text in evidence for m in read(text, published)]
+    absolute = [m for m in said if not m.relative and m.value]
+    relative = [m.words for m in said if m.relative]
+    hint = f"; it dates it relatively ({relative[0]!r}): put those words in `as_written`" if relative else ""
+    if not absolute:
+        why = hint or ": quote the article's words that date it (and put them in `as_written` if they are relative)"
+        return Verdict((("date", f"date {date.iso()} is not in its evidence, which gives no date{why}"),))
+    verdicts = [(compare(date, m.value), m) for m in absolute if m.value]
+    if any(v == "ok" for v, _ in verdicts):
+        return Verdict()
+    close = [m for v, m in verdicts if v == "too precise"]
+    if close and close[0].value:
+        words, value = close[0].words, close[0].value
+        message = (
+            f"date {date.iso()} is more precise than its evidence, which says only {words!r}: write {_write(value)}"
+        )
+        return Verdict((("date", message),))
+    written = ", ".join(repr(m.words) for m in absolute)
+    message = (
+        f"date {date.iso()} contradicts its evidence, which says {written}: write the date the article gives{hint}"
+    )
+    return Verdict((("date", message),))
+
+
+def _check_written(
+    date: PartialDate, evidence: Sequence[str], as_written: str, published: PartialDate, anchor: Anchor | None
+) -> Verdict:
+    said = read(as_written, published)
+    words = f"as_written {as_written!r}"
+    if said and all(not m.relative for m in said):
+        message = (
+            f"{words} gives the date absolutely: `as_written` is only for words that need the publication or "
+            'another event to be a date ("last month", "on Wednesday", "the following year"); remove it'
+        )
+        out = [("as_written", message)]
+        m = said[0]
+        if m.value and compare(date, m.value) != "ok":
+            out.append(("date", f"date {date.iso()} does not match {m.words!r}: write {_write(m.value)}"))
+        return Verdict(tuple(out))
+    for m in said:
+        if m.weekday is not None and date.precision >= 3 and not date.approximate and date.month and date.day:
+            actual = dt.date(date.year, date.month, date.day).weekday()
+            if actual != m.weekday:
+                named = calendar.day_name[m.weekday]
+                message = f"date {date.iso()} is a {calendar.day_name[actual]}, but {words} names a {named}"
+                return Verdict((("date", f"{message}: write the date the words mean"),))
+    main = next((m for m in said if m.relative), None)
+    if anchor is not None:
+        if main is None:  # words that name the other event ("after the summit talks"): its date
+            return _against(date, anchor.date, words, anchor.label)
+        value = from_event(main.words, anchor.date) if main.from_event else _read_one(main.words, anchor.date)
+        return _against(date, value, words, anchor.label)
+    if main is None:
+        message = (
+            f'{words} is no date I can read: when it names another event ("after the summit"), add '
+            f"`relative_to:` that event's id; otherwise give the date as {ACCEPTED}"
+        )
+        return Verdict((("as_written", message),))
+    if main.from_event:
+        before = _earlier_in(evidence, as_written, published)
+        if before is None or before.value is None:
+            message = (
+                f"{words} counts from another event, and the evidence names no date before it: "
+                "add `relative_to:` that event's id"
+            )
+            return Verdict((("as_written", message),))
+        return _against(
+            date, from_event(main.words, before.value), words, f'"{before.words}", earlier in the same passage'
+        )
+    return _against(date, main.value, words, f"its publication ({published.exact_day().display()})")
+
+
+def _read_one(words: str, base: PartialDate) -> PartialDate | None:
+    """Publication-relative words ("last month") counted from another event's date instead."""
+    return next((m.value for m in read(words, base) if m.value), None)
+
+
+def _earlier_in(evidence: Sequence[str], as_written: str, published: PartialDate) -> Mention | None:
+    """The absolute date written before `as_written` in the evidence: "in 1990 and collapsed the following year"."""
+    for text in evidence:
+        at = fold(text).find(fold(as_written))
+        if at < 0:
+            continue
+        found = [m for m in read(text, published) if not m.relative and m.value and m.start < at]
+        if found:
+            return found[-1]
+    return None
+
+
+def _against(date: PartialDate, value: PartialDate | None, words: str, against: str) -> Verdict:
+    """Compare with what the words mean once counted from `against` (said by the answer)."""
+    if value is None:
+        return Verdict(against=against)
+    verdict = compare(date, value)
+    meaning = f"counted from {against}, means {value.display()}" if words else f"is {value.display()}"
+    said = words or against
+    if verdict == "contradicts":
+        return Verdict(
+            (("date", f"date {date.iso()} contradicts {said}, which {meaning}: write {_write(value)}"),), against
+        )
+    if verdict == "too precise":
+        message = f"date {date.iso()} is more precise than {said}, which {meaning}: write {_write(value)}"
+        return Verdict((("date", message),), against)
+    return Verdict(against=against)
+
+
+# -- what the kinds call --------------------------------------------------------------------------------------
+def anchor(ctx: Builder, ref: str | None, path: Path_, own: str, events: dict[str, Any]) -> Anchor | None:
+    """The event `relative_to` names (any entry with `id`, `date` and `what`), reported when there is none."""
+    if ref is None:
+        return None
+    found = events.get(ref)
+    if found is None or ref == own:
+        known = ", ".join(i for i in events if i != own) or "none"
+        why = "an event cannot count from itself" if ref == own else f"no event of this timeline has the id {ref!r}"
+        ctx.error(path, f"relative_to: {why}; give the id of the event the date counts from (known: {known})")
+        return None
+    return Anchor(f'"{found.what.rstrip(".")}" ({found.date.display()})', found.date)
+
+
+def attest(
+    ctx: Builder,
+    path: Path_,
+    date: PartialDate,
+    evidence: Sequence[str],
+    as_written: str | None,
+    source: Source | None,
+    against: Anchor | None = None,
+    fields: tuple[str, str] = ("date", "as_written"),
+) -> str:
+    """Report at `path` what is wrong with one attestation of `date`; return what it was counted from
+    ("" when its words are absolute). `fields` names the date's and as_written's keys in the entry."""
+    if source is None:
+        return ""
+    if date.span()[0] > source.published.span()[1]:
+        ctx.error(
+            (*path, fields[0]),
+            f"{fields[0]} {date.iso()} is after its source {source.id!r} was published "
+            f"({source.published.iso()}); a source cannot report what had not happened",
+        )
+    verdict = check(date, evidence, as_written, source.published, against)
+    for field, message in verdict.problems:
+        ctx.error((*path, fields[0] if field == "date" else fields[1]), f"{message} (see knowledge/README.md, Dates)")
+    return verdict.against
