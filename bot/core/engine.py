@@ -25,6 +25,7 @@ from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
 from bot.core.query import Query, QueryKind
 from bot.core.text import counted
+from bot.core.timeline import timeline_cut
 from bot.core.wording import marked_all
 
 MIN_COVERAGE = 0.5
@@ -190,13 +191,17 @@ class TopicEngine:
                     q, f"No event in the curated sources falls in {span}. The timeline runs {first}–{last}.",
                     ["timeline"],
                 )  # fmt: skip
+            if q.month is not None and lo == hi:
+                events = [e for e in events if e.date.month == q.month]
+                title = f"Timeline: {calendar.month_name[q.month]} {lo}"
         elif q.terms:
             found = self.index.search(q.terms, kinds=("event",), limit=50)
             picked = {h.entry.entry_id for h in found.hits if h.coverage >= MIN_COVERAGE}
             if picked:
                 events = [e for e in events if e.id in picked]
                 title = f"Timeline: {' '.join(q.terms)}"
-        return self._answer(q, Kind.TIMELINE, title, map(self.event_item, events))
+        shown, more, intro = timeline_cut(events, self.topic.command)
+        return self._answer(q, Kind.TIMELINE, title, map(self.event_item, shown), intro=intro, more=more)
 
     def sources(self, q: Query) -> Answer:
         items = map(self.item, self.topic.sources)

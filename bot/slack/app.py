@@ -31,6 +31,7 @@ from bot.service import Asker, Service, notice
 from bot.slack.blocks import (
     CHECK_SHORTCUT,
     CITE_ACTION,
+    MORE_ACTION,
     SHARE_ACTION,
     citation_plain,
     render_home,
@@ -58,7 +59,7 @@ BOT_SCOPES = {
     "usergroups:read": "usergroups.users.list, for FACTDESK_MAINTAINER_GROUP",
 }
 #: Interactive components the answers carry (block_actions action_id).
-ACTIONS = (SHARE_ACTION, CITE_ACTION)
+ACTIONS = (SHARE_ACTION, CITE_ACTION, MORE_ACTION)
 #: Message shortcuts (callback_id): "Check with factdesk" on any message.
 SHORTCUTS = (CHECK_SHORTCUT,)
 #: A response_url works for 30 minutes; a second click on the same Share button within that is a double click.
@@ -266,6 +267,20 @@ def build_app(
         said = notice(title, "\n".join(lines) or "This answer cites no source.")
         await respond(**render_message(said, share=False), replace_original=False)
 
+    async def show_more(body: dict[str, Any], respond: AsyncRespond) -> None:
+        """The part an answer left out (its button carries the question that shows it), to whoever clicked only:
+        the answer they are reading stays as it is."""
+        user = body["user"]["id"]
+        try:
+            command, text, _ = _button_value(body)
+        except (ValueError, KeyError, TypeError, IndexError):
+            await respond(**render_message(notice("Nothing to show", "That button is broken; ask again."), share=False))
+            return
+        channel = (body.get("channel") or {}).get("id")
+        answer = service.answer(command, text, who(user, channel, (body.get("team") or {}).get("id")))
+        await respond(**render_message(answer), response_type="ephemeral", replace_original=False)
+        log.info("answer_more_shown", topic=command, kind=answer.kind.value, user=user)
+
     def _question(text: str) -> tuple[str | None, str]:
         command, _, rest = text.strip().partition(" ")
         if command.startswith("/") and command in service.commands():
@@ -334,6 +349,7 @@ def build_app(
 
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
     app.action(CITE_ACTION)(ack=just_ack, lazy=[cite])
+    app.action(re.compile(rf"^{MORE_ACTION}(:\d+)?$"))(ack=just_ack, lazy=[show_more])
     app.shortcut(CHECK_SHORTCUT)(ack=just_ack, lazy=[check_message])
     app.event("app_mention")(ack=just_ack, lazy=[mention])
     app.event("message")(ack=just_ack, lazy=[direct_message])

@@ -1,9 +1,10 @@
 """Render an `Answer` as a Slack message: Block Kit built as plain dicts (bot/slack/kit.py).
 
 Slack rejects a whole message when one block breaks a limit, and a reporter then gets nothing. So every
-text is cut to its limit here at a word boundary, and an answer with more items than fit ends with
-"… and N more" instead of failing. Everything shown (knowledge and the reporter's own words) is escaped, so
-no text can ping `@channel` or forge a link.
+text is cut to its limit here at a word boundary, and an answer with more items than fit ends by naming
+each item left out and the question that shows it, instead of failing or dropping them silently.
+Everything shown (knowledge and the reporter's own words) is escaped, so no text can ping `@channel` or
+forge a link.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ SHARE_LABEL = "Share to channel"
 CITE_ACTION = "copy_citation"
 CITE_LABEL = "Copy citation"
 CHECK_SHORTCUT = "check_with_factdesk"
+MORE_ACTION = "show_more"  # a button per question that shows what the answer left out; answered privately
+MORE_BUTTONS = 4
 CHANGED_NOTICE = ":arrows_counterclockwise: The knowledge changed since you asked: this is the current answer."
 
 
@@ -169,12 +172,55 @@ def correction_text(c: Correction) -> str:
 
 
 def _side_by_side(items: list[Item], refs: Refs) -> list[Block]:
+    """At most ten wordings side by side (Slack's limit of fields); the caller shows the rest one under another."""
     fields = [MarkdownTextObject(text=_item_text(refs.numbered(item), FIELD_CHARS)) for item in items[:MAX_FIELDS]]
     cites = [f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items for c in i.corrections]
     blocks: list[Block] = [SectionBlock(fields=fields)]
     if cites:
         blocks.append(_context(*cites))
     return blocks
+
+
+def _timeline_of(items: list[Item]) -> str | None:
+    """`timeline 1961-2000` when every item is a dated event: the question that shows them all."""
+    years = sorted({i.date.year for i in items if i.date})
+    if not years or not all(i.kind is ItemKind.EVENT and i.date for i in items):
+        return None
+    return f"timeline {years[0]}" if years[0] == years[-1] else f"timeline {years[0]}-{years[-1]}"
+
+
+def left_out(answer: Answer, items: list[Item]) -> str:
+    """What Slack's 50 blocks could not hold: each item named, with the question that shows it."""
+
+    def ask(words: str) -> str:
+        return f"`{esc(f'{answer.command} {words}', 200)}`"
+
+    together = _timeline_of(items)
+    if together:
+        head = f"Not shown here, {len(items)} more (Slack's limit of 50 blocks); ask {ask(together)} to see them:"
+    else:
+        head = f"Not shown here, {len(items)} more (Slack's limit of 50 blocks), each with the question that shows it:"
+    text, room = head, SECTION_CHARS - len(head) - 80
+    for n, item in enumerate(items):
+        line = f"• {esc(' · '.join(x for x in (item.heading, item.text) if x), 160)}"
+        if not together:
+            line += f" — {ask(item.entry_id.replace('-', ' ') if item.entry_id else answer.query)}"
+        if len(line) + 1 > room:
+            rest = ask(together) if together else f"{ask(answer.query)} with more words"
+            return f"{text}\n…and {len(items) - n} others: {rest}."
+        text, room = f"{text}\n{line}", room - len(line) - 1
+    return text
+
+
+def more_buttons(answer: Answer) -> list[ButtonElement]:
+    """One button per question that shows what the answer left out, answered privately to whoever clicks."""
+    out: list[ButtonElement] = []
+    for ask in answer.more[:MORE_BUTTONS]:
+        value = json.dumps({"c": answer.command, "q": ask, "v": answer.version}, ensure_ascii=False)
+        if len(value) <= BUTTON_VALUE_CHARS:
+            label = clip(f"Show {ask}", BUTTON_CHARS)
+            out.append(ButtonElement(text=label, action_id=f"{MORE_ACTION}:{len(out)}", value=value))
+    return out
 
 
 def share_value(answer: Answer) -> str | None:
@@ -229,6 +275,8 @@ def render_blocks(
         if citations(answer):
             buttons.append(ButtonElement(text=CITE_LABEL[:BUTTON_CHARS], action_id=CITE_ACTION, value=value))
         tail.append(ActionsBlock(elements=buttons))
+    if answer.more and not shared_by:
+        tail.append(ActionsBlock(elements=more_buttons(answer)))
 
     items = list(answer.items)
     refs = Refs(items)
@@ -236,6 +284,7 @@ def render_blocks(
         paired = [i for i in items if i.kind == "translation"]
         items = [i for i in items if i.kind != "translation"]
         blocks += _side_by_side(paired, refs)
+        items = paired[MAX_FIELDS:] + items  # past ten wordings: one under another, never dropped
     if answer.kind is Kind.HELP:
         examples = "\n".join(f"• `{esc(i.text, 300)}`" for i in items)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(examples, SECTION_CHARS))))
@@ -246,14 +295,11 @@ def render_blocks(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(lines, SECTION_CHARS))))
         items = [i for i in items if i.kind is not ItemKind.STATUS]
 
-    budget = MAX_BLOCKS - len(blocks) - len(tail) - refs.footer_blocks() - 1  # one kept for "… and N more"
+    budget = MAX_BLOCKS - len(blocks) - len(tail) - refs.footer_blocks() - 1  # one kept for what is left out
     for n, item in enumerate(items):
         chunk = _item_blocks(item, refs)
         if len(chunk) + (1 if n else 0) > budget:
-            more = len(items) - n
-            blocks.append(
-                SectionBlock(text=MarkdownTextObject(text=f"… and {more} more. Ask a narrower question to see them."))
-            )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=left_out(answer, items[n:]))))
             break
         if n:
             blocks.append(DividerBlock())
