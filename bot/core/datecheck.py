@@ -331,16 +331,13 @@ def _against(date: PartialDate, value: PartialDate | None, words: str, against: 
     if value is None:
         return Verdict(against=against)
     verdict = compare(date, value)
-    meaning = f"counted from {against}, means {value.display()}" if words else f"is {value.display()}"
-    said = words or against
-    if verdict == "contradicts":
-        return Verdict(
-            (("date", f"date {date.iso()} contradicts {said}, which {meaning}: write {_write(value)}"),), against
-        )
-    if verdict == "too precise":
-        message = f"date {date.iso()} is more precise than {said}, which {meaning}: write {_write(value)}"
-        return Verdict((("date", message),), against)
-    return Verdict(against=against)
+    if verdict == "ok":
+        return Verdict(against=against)
+    said = f"{words}, which, counted from {against}," if words else f"{against}, which"
+    means = "means" if verdict == "contradicts" else "gives only"
+    how = "contradicts" if verdict == "contradicts" else "is more precise than"
+    message = f"date {date.iso()} {how} {said} {means} {value.display()}: write {_write(value)}"
+    return Verdict((("date", message),), against)
 
 
 # -- what the kinds call --------------------------------------------------------------------------------------
@@ -379,5 +376,19 @@ def attest(
         )
     verdict = check(date, evidence, as_written, source.published, against)
     for field, message in verdict.problems:
+        if fields != ("date", "as_written"):  # a quote's said and said_evidence: name them as the file does
+            message = message.replace("as_written '", f"{fields[1]} '").replace("date ", f"{fields[0]} ", 1)
         ctx.error((*path, fields[0] if field == "date" else fields[1]), f"{message} (see knowledge/README.md, Dates)")
     return verdict.against
+
+
+def said(ctx: Builder, path: Path_, date: PartialDate, evidence: str, source: Source | None) -> None:
+    """A quote's `said` against `said_evidence`, whose date words play `as_written`'s part when relative.
+
+    Words that name an occasion rather than a date ("After the summit talks, Kim declared") give nothing to
+    check: a quote has no `relative_to`, so they are left as the maintainer wrote them.
+    """
+    if source is None or not (words := read(evidence, source.published)):
+        return
+    relative = None if any(not m.relative for m in words) else words[0].words
+    attest(ctx, path, date, [evidence], relative, source, fields=("said", "said_evidence"))

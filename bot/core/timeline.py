@@ -38,18 +38,17 @@ def timeline_cut(events: list[Event], command: str) -> tuple[list[Event], tuple[
         months = sorted({e.date.month or 0 for e in last})
         fits = [m for m in months if m and sum((e.date.month or 0) >= m for e in last) <= MAX_TIMELINE]
         start = fits[0] if fits else months[-1]
-        shown = [e for e in last if (e.date.month or 0) >= start]
+        # What the year gives without a month stays: no narrower question would show it.
+        shown = [e for e in last if not e.date.month or e.date.month >= start]
         earlier = [e for e in events if e not in shown]
         before = [e.date.year for e in events if e.date.year < newest]
         more = ((f"timeline {_span(before)}",) if before else ()) + tuple(
             f"timeline {calendar.month_name[m]} {newest}" for m in months if 0 < m < start
         )
-        if any(e.date.year == newest and not e.date.month for e in earlier):
-            more += (f"timeline {newest}",)  # the year's undated-by-month events are only in the whole year
     asks = " and ".join(f"`{command} {m}`" for m in more)
     one = len(earlier) == 1
     intro = (
-        f"The {len(shown)} most recent of {len(events)} events. "
+        f"{len(shown)} of the {len(events)} events, the most recent. "
         + (f"The earlier one ({earlier[0].date.display()}) is" if one else
            f"The {len(earlier)} earlier ones ({earlier[0].date.display()} to {earlier[-1].date.display()}) are")
         + f" in {asks}."

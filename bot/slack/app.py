@@ -278,7 +278,7 @@ def build_app(
             return
         channel = (body.get("channel") or {}).get("id")
         answer = service.answer(command, text, who(user, channel, (body.get("team") or {}).get("id")))
-        await respond(**render_message(answer), response_type="ephemeral", replace_original=False)
+        await respond(**render_message(answer), replace_original=False)  # render_message: ephemeral
         log.info("answer_more_shown", topic=command, kind=answer.kind.value, user=user)
 
     def _question(text: str) -> tuple[str | None, str]:

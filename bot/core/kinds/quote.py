@@ -48,12 +48,9 @@ def _quote(ctx: Builder, q: dict[str, Any], path: Path_, person_ids: set[str]) -
     if "said_evidence" in q:
         ctx.verbatim(q["source"], q["said_evidence"], (*path, "said_evidence"), "said_evidence")
     said = ctx.date(q["said"], (*path, "said")) if "said" in q else None
-    if said and "said_evidence" in q:  # words that name an occasion, not a date, are not checked here
-        words = datecheck.read(q["said_evidence"], said)
-        if words:
-            src = ctx.section(source.KIND)
-            published = next((s for s in src if s.id == q["source"]), None)
-            datecheck.attest(ctx, path, said, [q["said_evidence"]], None, published, fields=("said", "said_evidence"))
+    if said and "said_evidence" in q:
+        src = next((s for s in ctx.section(source.KIND) if s.id == q["source"]), None)
+        datecheck.said(ctx, path, said, q["said_evidence"], src)
     return Quote(
         id=q["id"],
         speaker=q["speaker"],
