@@ -123,3 +123,18 @@ def test_the_answer_says_what_a_relative_date_was_counted_from() -> None:
     assert retired.detail == 'The source says "this month", counted from its publication (May 2024).'
     dug = door.answer("timeline 1960s").items
     assert [i.heading for i in dug] == ["about 1960"] and dug[0].detail is None
+
+
+def test_the_day_before_with_no_date_before_it_counts_from_the_publication() -> None:
+    said = "Ukraine said the previous day that its forces are engaging"
+    assert problems("2024-06-19", said, "the previous day") == ""
+    assert "means Wed 19 June 2024" in problems("2024-06-18", said, "the previous day")
+
+
+def test_a_day_of_the_month_must_be_the_day_written() -> None:
+    said = "submitted the bill to the State Duma on the 14th"
+    assert problems("2024-06-14", said, "on the 14th") == ""
+    assert "is day 15 of its month, but as_written 'on the 14th' names day 14" in problems(
+        "2024-06-15", said, "on the 14th"
+    )
+    assert "write `2024-05-24`" in problems("2024-04-24", "on the 24th of last month", "the 24th of last month")
