@@ -104,6 +104,11 @@ def _item_text(item: Item, limit: int) -> str:
     return "\n".join(parts)[:limit]
 
 
+def _contexts(texts: list[str]) -> list[Block]:
+    """As many context blocks as the notes need (ten elements each): a note past the tenth is never dropped."""
+    return [_context(*texts[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(texts), CONTEXT_ELEMENTS)]
+
+
 def _context(*texts: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(t, SECTION_CHARS)) for t in texts[:CONTEXT_ELEMENTS]])
 
@@ -155,15 +160,14 @@ class Refs:
         if not self.several:
             return [_context(f"Source: {citation_text(shown[0])}")]
         lines = [f"[{self.numbers[c.source_id]}] {citation_text(c)}" for c in shown]
-        return [_context(*lines[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(lines), CONTEXT_ELEMENTS)]
+        return _contexts(lines)
 
 
 def _item_blocks(item: Item, refs: Refs) -> list[Block]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_item_text(item, SECTION_CHARS)))]
     notes = [short] if (short := refs.short(item)) else []
     notes += [correction_text(c) for c in item.corrections]
-    if notes:
-        blocks.append(_context(*notes))
+    blocks += _contexts(notes)
     return blocks
 
 
@@ -174,10 +178,11 @@ def correction_text(c: Correction) -> str:
 def _side_by_side(items: list[Item], refs: Refs) -> list[Block]:
     """At most ten wordings side by side (Slack's limit of fields); the caller shows the rest one under another."""
     fields = [MarkdownTextObject(text=_item_text(refs.numbered(item), FIELD_CHARS)) for item in items[:MAX_FIELDS]]
-    cites = [f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items for c in i.corrections]
+    cites = [
+        f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items[:MAX_FIELDS] for c in i.corrections
+    ]
     blocks: list[Block] = [SectionBlock(fields=fields)]
-    if cites:
-        blocks.append(_context(*cites))
+    blocks += _contexts(cites)
     return blocks
 
 

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from bot.core.answer import Answer, Item, ItemKind, Kind
+from bot.core.dates import parse_date
+from bot.core.model import Correction
 from bot.slack import blocks as bk
 from tests.conftest import FIXTURES
 from tests.support.asking import Door, open_door
@@ -186,3 +188,11 @@ def test_text_far_over_its_limit_is_cut_near_the_limit_not_to_an_ellipsis(times:
     long_item = Answer(Kind.FACTS, "Facts", (Item(kind=ItemKind.FACT, text=text),))
     fallback = bk.fallback_text(long_item)  # the notification text too
     assert bk.FALLBACK_CHARS - 60 <= len(fallback) <= bk.FALLBACK_CHARS
+
+
+def test_an_item_with_more_notes_than_a_context_block_holds_keeps_them_all() -> None:
+    fixes = tuple(Correction(parse_date("2024-06-21"), f"wrong {n}", f"right {n}") for n in range(12))
+    msg = bk.render_message(Answer(Kind.FACTS, "Facts", (Item(kind=ItemKind.FACT, text="x", corrections=fixes),)))
+    assert_within_limits(msg)
+    shown = json.dumps(msg["blocks"])
+    assert all(f"right {n}" in shown for n in range(12))
