@@ -5,8 +5,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from bot.core.answer import Answer
+from bot.core.dates import PartialDate
+from bot.core.engine import TopicEngine
 from bot.core.kinds.event import Event
+from bot.core.model import Source, Topic
+from bot.core.query import parse
 from bot.core.timeline import MAX_TIMELINE
 from tests.conftest import FIXTURES
 from tests.support.asking import Door, open_door
@@ -45,14 +54,53 @@ def test_a_crowded_year_is_cut_between_its_months() -> None:
     door = open_door(LONG, "/crowded")
     everything = _timeline(door)
     a = door.answer("timeline")
-    assert a.more == ("timeline January 2024",) and "`/crowded timeline January 2024`" in (a.intro or "")
-    assert a.items[-1].entry_id == everything[-1].id
+    assert a.more == ("timeline January 2024", "timeline February 2024")
+    assert "`/crowded timeline January 2024` and `/crowded timeline February 2024`" in (a.intro or "")
+    assert len(a.items) == MAX_TIMELINE and a.items[-1].entry_id == everything[-1].id
     assert a.items[0].heading == "2024"  # the year's event without a month stays: no narrower question shows it
-    january = door.answer(a.more[0])
+    january, february = (door.answer(m) for m in a.more)
     assert [i.heading for i in january.items] == ["January 2024"] and january.title == "Timeline: January 2024"
-    assert {i.entry_id for i in a.items} | {i.entry_id for i in january.items} == {e.id for e in everything}
+    shown = {i.entry_id for answer in (a, january, february) for i in answer.items}
+    assert shown == {e.id for e in everything}
 
 
 def test_a_short_timeline_is_not_cut() -> None:
     a = open_door(FIXTURES / "developing", "/harbour").answer("timeline")
     assert a.more == () and a.intro is None and len(a.items) == 9
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(1940, 2024), st.sampled_from([None, *range(1, 13)]), st.integers(0, 2)),
+        min_size=1, max_size=60,
+    )
+)  # fmt: skip
+def test_following_the_named_questions_reaches_every_event(dates: list[tuple[int, int | None, int]]) -> None:
+    """From `timeline`, the questions each answer names (and a button offers) lead to every event."""
+    per_month: Counter[tuple[int, int | None]] = Counter()
+    events = []
+    for n, (year, month, day) in enumerate(dates):
+        if per_month[(year, month)] >= 3:  # no single month holds more than one answer shows
+            continue
+        per_month[(year, month)] += 1
+        date = PartialDate(year, month, (day + 1) * 9 if month else None)
+        events.append(Event(f"e{n}", date, f"Event {n}.", "wire", f"in {year}"))
+    timeline = tuple(sorted(events, key=lambda e: e.date.sort_key))
+    wire = Source("wire", "Wire", "Headline", PartialDate(2025), "sources/wire.txt")
+    topic = Topic(
+        "t", "/t", "T", "S", "t.yaml", {"sources": (wire,), "timeline": timeline}, source_by_id={"wire": wire}
+    )
+    engine = TopicEngine.build(topic)
+    seen: set[str] = set()
+    asked, queue = set(), ["timeline"]
+    while queue:
+        ask = queue.pop()
+        if ask in asked:
+            continue
+        asked.add(ask)
+        a = engine.answer(parse(ask))
+        assert len(a.items) <= MAX_TIMELINE + 3  # a year's events without a month are kept with its newest months
+        seen |= {i.entry_id for i in a.items if i.entry_id}
+        queue += a.more
+    assert seen == {e.id for e in timeline}
