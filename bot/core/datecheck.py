@@ -242,3 +242,22 @@ def said(ctx: Builder, path: Path_, date: PartialDate, evidence: str, source: So
         return
     relative = None if any(not m.relative for m in words) else words[0].words
     attest(ctx, path, date, [evidence], relative, source, fields=("said", "said_evidence"))
+
+
+def published(ctx: Builder, path: Path_, date: PartialDate, evidence: str) -> None:
+    """A source's `published` against the page's own words for it: no other day, no other weekday.
+
+    Only contradiction is refused: the page's words may give less than `published` does (a time shown apart).
+    """
+    for m in read(evidence, date):
+        problem = ""
+        if m.weekday is not None and date.day is not None and date.month is not None:
+            actual = dt.date(date.year, date.month, date.day).weekday()
+            if actual != m.weekday:
+                named = calendar.day_name[m.weekday]
+                problem = f"is a {calendar.day_name[actual]}, but published_evidence {evidence!r} names a {named}"
+        elif m.value is not None and compare(date.exact_day(), m.value) == "contradicts":
+            problem = f"contradicts published_evidence {evidence!r}, which says {m.value.display()}"
+        if problem:
+            ctx.error((*path, "published"), f"published {date.iso()} {problem}: write the page's date")
+            return
