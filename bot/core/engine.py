@@ -184,6 +184,9 @@ class TopicEngine:
             lo, hi = q.year_from, q.year_to
             events = [e for e in events if lo <= e.date.year <= hi]
             span = str(lo) if lo == hi else (f"{lo}s" if hi == lo + 9 and lo % 10 == 0 else f"{lo}–{hi}")
+            if q.month is not None and lo == hi:  # "timeline June 2024": a month, as a crowded year is cut
+                events = [e for e in events if e.date.month == q.month]
+                span = f"{calendar.month_name[q.month]} {lo}"
             title = f"Timeline: {span}"
             if not events:
                 first, last = self.topic.timeline[0].date.year, self.topic.timeline[-1].date.year
@@ -191,9 +194,6 @@ class TopicEngine:
                     q, f"No event in the curated sources falls in {span}. The timeline runs {first}–{last}.",
                     ["timeline"],
                 )  # fmt: skip
-            if q.month is not None and lo == hi:
-                events = [e for e in events if e.date.month == q.month]
-                title = f"Timeline: {calendar.month_name[q.month]} {lo}"
         elif q.terms:
             found = self.index.search(q.terms, kinds=("event",), limit=50)
             picked = {h.entry.entry_id for h in found.hits if h.coverage >= MIN_COVERAGE}

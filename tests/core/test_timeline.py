@@ -62,6 +62,8 @@ def test_a_crowded_year_is_cut_between_its_months() -> None:
     assert [i.heading for i in january.items] == ["January 2024"] and january.title == "Timeline: January 2024"
     shown = {i.entry_id for answer in (a, january, february) for i in answer.items}
     assert shown == {e.id for e in everything}
+    empty = door.answer("timeline March 2023")
+    assert empty.kind == "miss" and "No event in the curated sources falls in March 2023" in (empty.intro or "")
 
 
 def test_a_short_timeline_is_not_cut() -> None:
