@@ -109,6 +109,7 @@ class Answer:
     shareable: bool = True
     side_by_side: bool = False
     version: str = ""  # the knowledge version it was answered from; "" for notices (status, refusals)
+    more: tuple[str, ...] = ()  # questions that show what this answer left out ("timeline 1961-2000")
 
     @property
     def corrected(self) -> bool:

@@ -25,6 +25,7 @@ from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
 from bot.core.query import Query, QueryKind
+from bot.core.timeline import timeline_cut
 from bot.core.wording import marked_all
 
 MIN_COVERAGE = 0.5
@@ -184,6 +185,9 @@ class TopicEngine:
             lo, hi = q.year_from, q.year_to
             events = [e for e in events if lo <= e.date.year <= hi]
             span = str(lo) if lo == hi else (f"{lo}s" if hi == lo + 9 and lo % 10 == 0 else f"{lo}–{hi}")
+            if q.month is not None and lo == hi:  # "timeline June 2024": a month, as a crowded year is cut
+                events = [e for e in events if e.date.month == q.month]
+                span = f"{calendar.month_name[q.month]} {lo}"
             title = f"Timeline: {span}"
             if not events:
                 first, last = self.topic.timeline[0].date.year, self.topic.timeline[-1].date.year
@@ -197,7 +201,8 @@ class TopicEngine:
             if picked:
                 events = [e for e in events if e.id in picked]
                 title = f"Timeline: {' '.join(q.terms)}"
-        return self._answer(q, Kind.TIMELINE, title, map(self.event_item, events))
+        shown, more, intro = timeline_cut(events, self.topic.command)
+        return self._answer(q, Kind.TIMELINE, title, map(self.event_item, shown), intro=intro, more=more)
 
     def sources(self, q: Query) -> Answer:
         items = map(self.item, self.topic.sources)

@@ -148,7 +148,8 @@ def parse(raw: str) -> Query:
         return Query(raw, QueryKind(first))
     if _command_word(first, "timeline", "history", "chronology", "events"):
         y0, y1 = _years(text, rest)
-        return Query(raw, QueryKind.TIMELINE, content, year_from=y0, year_to=y1)
+        month = next((_MONTHS[t] for t in rest if t in _MONTHS), None) if y0 is not None and y0 == y1 else None
+        return Query(raw, QueryKind.TIMELINE, content, year_from=y0, year_to=y1, month=month)
     if _command_word(first, "sources", "source"):
         return Query(raw, QueryKind.SOURCES)
     if _command_word(first, "compare", "comparison", "wordings", "diff"):

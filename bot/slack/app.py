@@ -31,13 +31,14 @@ from bot.service import Asker, Service, notice
 from bot.slack.blocks import (
     CHECK_SHORTCUT,
     CITE_ACTION,
+    MORE_ACTION,
     SHARE_ACTION,
     SUGGEST_ACTION,
     SUGGEST_ACTIONS,
     citation_plain,
-    render_home,
     render_message,
 )
+from bot.slack.home import render_home
 from bot.slack.identity import Identity, Installations, quiet_bolt_token_warning
 from bot.slack.middleware import DropRetries, GroupMembers, TrackedLazyListeners
 from bot.slack.shapes import malformed
@@ -60,7 +61,7 @@ BOT_SCOPES = {
     "usergroups:read": "usergroups.users.list, for FACTDESK_MAINTAINER_GROUP",
 }
 #: Interactive components the answers carry (block_actions action_id).
-ACTIONS = (SHARE_ACTION, CITE_ACTION, SUGGEST_ACTION)
+ACTIONS = (SHARE_ACTION, CITE_ACTION, SUGGEST_ACTION, MORE_ACTION)
 #: Message shortcuts (callback_id): "Check with factdesk" on any message.
 SHORTCUTS = (CHECK_SHORTCUT,)
 #: A response_url works for 30 minutes; a second click on the same Share button within that is a double click.
@@ -268,19 +269,21 @@ def build_app(
         said = notice(title, "\n".join(lines) or "This answer cites no source.")
         await respond(**render_message(said, share=False), replace_original=False)
 
-    async def ask_suggestion(body: dict[str, Any], respond: AsyncRespond) -> None:
-        """A "Did you mean" button: its question answered privately, as a new message under the one clicked."""
+    async def ask_privately(body: dict[str, Any], respond: AsyncRespond) -> None:
+        """A button that carries a question ("Did you mean", or the part an answer left out): answered to whoever
+        clicked only, as a new message under the one they are reading, which stays as it is."""
         user = body["user"]["id"]
         try:
             command, text, _ = _button_value(body)
         except (ValueError, KeyError, TypeError, IndexError):
-            log.warning("suggestion_malformed", user=user)
+            log.warning("button_malformed", user=user)
             await respond(**render_message(notice("Cannot ask", "That button is broken; ask again."), share=False))
             return
         text = clip(text, MAX_QUERY_CHARS)
         team = (body.get("team") or {}).get("id")
         answer = service.answer(command, text, who(user, (body.get("channel") or {}).get("id"), team))
-        await respond(**render_message(answer), replace_original=False)
+        await respond(**render_message(answer), replace_original=False)  # render_message: ephemeral
+        log.info("button_answered", topic=command, kind=answer.kind.value, user=user)
 
     def _question(text: str) -> tuple[str | None, str]:
         command, _, rest = text.strip().partition(" ")
@@ -350,7 +353,8 @@ def build_app(
 
     app.action(SHARE_ACTION)(ack=just_ack, lazy=[share])
     app.action(CITE_ACTION)(ack=just_ack, lazy=[cite])
-    app.action(re.compile(SUGGEST_ACTIONS))(ack=just_ack, lazy=[ask_suggestion])
+    app.action(re.compile(SUGGEST_ACTIONS))(ack=just_ack, lazy=[ask_privately])
+    app.action(re.compile(rf"^{MORE_ACTION}(:\d+)?$"))(ack=just_ack, lazy=[ask_privately])
     app.shortcut(CHECK_SHORTCUT)(ack=just_ack, lazy=[check_message])
     app.event("app_mention")(ack=just_ack, lazy=[mention])
     app.event("message")(ack=just_ack, lazy=[direct_message])

@@ -1,20 +1,20 @@
 """Render an `Answer` as a Slack message: Block Kit built as plain dicts (bot/slack/kit.py).
 
 Slack rejects a whole message when one block breaks a limit, and a reporter then gets nothing. So every
-text is cut to its limit here at a word boundary, and an answer with more items than fit ends with
-"… and N more" instead of failing. Everything shown (knowledge and the reporter's own words) is escaped, so
-no text can ping `@channel` or forge a link.
+text is cut to its limit here at a word boundary, and an answer with more items than fit ends by naming
+each item left out and the question that shows it, instead of failing or dropping them silently.
+Everything shown (knowledge and the reporter's own words) is escaped, so no text can ping `@channel` or
+forge a link.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from typing import Any
 
 from bot.core.answer import UNCITED_KINDS, Answer, Citation, Item, ItemKind, Kind
-from bot.core.model import Correction, Knowledge
+from bot.core.model import Correction
 from bot.core.text import clip, escape_mrkdwn
 from bot.slack.kit import (
     ActionsBlock,
@@ -26,7 +26,6 @@ from bot.slack.kit import (
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
-    View,
 )
 
 MAX_BLOCKS = 50
@@ -42,7 +41,6 @@ ECHO_CHARS = 200
 
 CORRECTED_NOTICE = ":warning: This answer includes a corrected entry: the correction is shown with it."
 DISPUTED_NOTICE = ":scales: The sources disagree on part of this answer: each side is shown with its sources."
-HOME_CORRECTIONS = 10
 SHARE_ACTION = "share_answer"
 SHARE_LABEL = "Share to channel"
 CITE_ACTION = "copy_citation"
@@ -53,6 +51,8 @@ CHECK_SHORTCUT = "check_with_factdesk"
 SUGGEST_ACTION = "ask_suggestion"
 SUGGEST_ACTIONS = r"^ask_suggestion(_[0-9])?$"
 MAX_SUGGESTIONS = 3
+MORE_ACTION = "show_more"  # a button per question that shows what the answer left out; answered privately
+MORE_BUTTONS = 4
 CHANGED_NOTICE = ":arrows_counterclockwise: The knowledge changed since you asked: this is the current answer."
 
 
@@ -108,6 +108,11 @@ def _item_text(item: Item, limit: int) -> str:
     return "\n".join(parts)[:limit]
 
 
+def _contexts(texts: list[str]) -> list[Block]:
+    """As many context blocks as the notes need (ten elements each): a note past the tenth is never dropped."""
+    return [_context(*texts[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(texts), CONTEXT_ELEMENTS)]
+
+
 def _context(*texts: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(t, SECTION_CHARS)) for t in texts[:CONTEXT_ELEMENTS]])
 
@@ -161,15 +166,14 @@ class Refs:
         if not self.several:
             return [_context(f"Source: {citation_text(shown[0])}", *fixes)]
         lines = [f"[{self.numbers[c.source_id]}] {citation_text(c)}" for c in shown] + fixes
-        return [_context(*lines[i : i + CONTEXT_ELEMENTS]) for i in range(0, len(lines), CONTEXT_ELEMENTS)]
+        return _contexts(lines)
 
 
 def _item_blocks(item: Item, refs: Refs) -> list[Block]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_item_text(item, SECTION_CHARS)))]
     notes = [short] if (short := refs.short(item)) else []
     notes += [correction_text(c) for c in item.corrections]
-    if notes:
-        blocks.append(_context(*notes))
+    blocks += _contexts(notes)
     if item.sides:
         blocks.append(_context(*dispute_lines(item, refs)))
     return blocks
@@ -192,12 +196,56 @@ def correction_text(c: Correction) -> str:
 
 
 def _side_by_side(items: list[Item], refs: Refs) -> list[Block]:
+    """At most ten wordings side by side (Slack's limit of fields); the caller shows the rest one under another."""
     fields = [MarkdownTextObject(text=_item_text(refs.numbered(item), FIELD_CHARS)) for item in items[:MAX_FIELDS]]
-    cites = [f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items for c in i.corrections]
+    cites = [
+        f"*{escape_mrkdwn(i.heading or '')}:* {correction_text(c)}" for i in items[:MAX_FIELDS] for c in i.corrections
+    ]
     blocks: list[Block] = [SectionBlock(fields=fields)]
-    if cites:
-        blocks.append(_context(*cites))
+    blocks += _contexts(cites)
     return blocks
+
+
+def _timeline_of(items: list[Item]) -> str | None:
+    """`timeline 1961-2000` when every item is a dated event: the question that shows them all."""
+    years = sorted({i.date.year for i in items if i.date})
+    if not years or not all(i.kind is ItemKind.EVENT and i.date for i in items):
+        return None
+    return f"timeline {years[0]}" if years[0] == years[-1] else f"timeline {years[0]}-{years[-1]}"
+
+
+def left_out(answer: Answer, items: list[Item]) -> str:
+    """What Slack's 50 blocks could not hold: each item named, with the question that shows it."""
+
+    def ask(words: str) -> str:
+        return f"`{esc(f'{answer.command} {words}', 200)}`"
+
+    together = _timeline_of(items)
+    if together:
+        head = f"Not shown here, {len(items)} more (Slack's limit of 50 blocks); ask {ask(together)} to see them:"
+    else:
+        head = f"Not shown here, {len(items)} more (Slack's limit of 50 blocks), each with the question that shows it:"
+    text, room = head, SECTION_CHARS - len(head) - 80
+    for n, item in enumerate(items):
+        line = f"• {esc(' · '.join(x for x in (item.heading, item.text) if x), 160)}"
+        if not together:
+            line += f" — {ask(item.entry_id.replace('-', ' ') if item.entry_id else answer.query)}"
+        if len(line) + 1 > room:
+            rest = ask(together) if together else f"{ask(answer.query)} with more words"
+            return f"{text}\n…and {len(items) - n} others: {rest}."
+        text, room = f"{text}\n{line}", room - len(line) - 1
+    return text
+
+
+def more_buttons(answer: Answer) -> list[ButtonElement]:
+    """One button per question that shows what the answer left out, answered privately to whoever clicks."""
+    out: list[ButtonElement] = []
+    for ask in answer.more[:MORE_BUTTONS]:
+        value = json.dumps({"c": answer.command, "q": ask, "v": answer.version}, ensure_ascii=False)
+        if len(value) <= BUTTON_VALUE_CHARS:
+            label = clip(f"Show {ask}", BUTTON_CHARS)
+            out.append(ButtonElement(text=label, action_id=f"{MORE_ACTION}:{len(out)}", value=value))
+    return out
 
 
 def share_value(answer: Answer) -> str | None:
@@ -289,6 +337,8 @@ def render_blocks(
         if citations(answer):
             buttons.append(ButtonElement(text=CITE_LABEL[:BUTTON_CHARS], action_id=CITE_ACTION, value=value))
         tail.append(ActionsBlock(elements=buttons))
+    if answer.more and not shared_by:
+        tail.append(ActionsBlock(elements=more_buttons(answer)))
 
     items = list(answer.items)
     refs = Refs(items)
@@ -296,6 +346,7 @@ def render_blocks(
         paired = [i for i in items if i.kind == "translation"]
         items = [i for i in items if i.kind != "translation"]
         blocks += _side_by_side(paired, refs)
+        items = paired[MAX_FIELDS:] + items  # past ten wordings: one under another, never dropped
     if answer.kind is Kind.HELP:
         examples = "\n".join(f"• `{esc(i.text, 300)}`" for i in items)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(examples, SECTION_CHARS))))
@@ -306,14 +357,11 @@ def render_blocks(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(lines, SECTION_CHARS))))
         items = [i for i in items if i.kind is not ItemKind.STATUS]
 
-    budget = MAX_BLOCKS - len(blocks) - len(tail) - refs.footer_blocks() - 1  # one kept for "… and N more"
+    budget = MAX_BLOCKS - len(blocks) - len(tail) - refs.footer_blocks() - 1  # one kept for what is left out
     for n, item in enumerate(items):
         chunk = _item_blocks(item, refs)
         if len(chunk) + (1 if n else 0) > budget:
-            more = len(items) - n
-            blocks.append(
-                SectionBlock(text=MarkdownTextObject(text=f"… and {more} more. Ask a narrower question to see them."))
-            )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=left_out(answer, items[n:]))))
             break
         if n:
             blocks.append(DividerBlock())
@@ -343,29 +391,3 @@ def render_message(
         "text": fallback_text(answer),
         "blocks": render_blocks(answer, shared_by=shared_by, share=share, changed=changed),
     }
-
-
-def render_home(knowledge: Knowledge) -> dict[str, Any]:
-    """The App Home tab: what the bot knows, how fresh it is, and what to ask."""
-    updated = time.strftime("%d %b %Y %H:%M UTC", time.gmtime(knowledge.loaded_at))
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="factdesk: sourced answers"))]
-    blocks.append(
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="Every answer comes from curated, checked news sources and names its source. "
-                "Nothing is guessed: when the sources say nothing, I say so."
-            )
-        )
-    )
-    for topic in knowledge.topics[:15]:
-        blocks.append(DividerBlock())
-        text = f"*{esc(topic.command, 40)}* · {esc(topic.title, 200)}\n{esc(topic.summary, 2000)}"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-        facts = topic.count_text(" · ")
-        examples = "  ".join(f"`{esc(f'{topic.command} {ex}', 100)}`" for ex in topic.examples[:6])
-        blocks.append(_context(facts, f"Try: {examples}" if examples else "Try: help"))
-        fixes = topic.corrections()[:HOME_CORRECTIONS]
-        if fixes:  # what the desk has corrected, newest first, so nobody keeps quoting the old version
-            blocks.append(_context(*(f"*{esc(title, 200)}:* {correction_text(c)}" for title, c in fixes)))
-    blocks.append(_context(f"Knowledge version `{knowledge.version}`, loaded {updated}."))
-    return View(type="home", blocks=blocks[:100]).to_dict()

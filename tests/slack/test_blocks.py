@@ -9,6 +9,8 @@ import re
 import pytest
 
 from bot.core.answer import Answer, Item, ItemKind, Kind
+from bot.core.dates import parse_date
+from bot.core.model import Correction
 from bot.slack import blocks as bk
 from tests.support.asking import Door, open_door
 from tests.support.block_kit import assert_within_limits, texts
@@ -72,13 +74,39 @@ def test_user_text_is_escaped(pact: Door, evil: str) -> None:
     assert any("&lt;" in t or "&amp;" in t or "&gt;" in t for t in shown)
 
 
-def test_a_long_answer_is_cut_with_and_n_more(pact: Door) -> None:
+def test_a_long_answer_names_what_it_cuts_and_the_question_that_shows_it(pact: Door) -> None:
     base = pact.answer("timeline")
     many = dataclasses.replace(base, items=base.items * 40)
     msg = bk.render_message(many)
     assert_within_limits(msg)
-    cut = [t for t in texts(msg["blocks"]) if t.startswith("… and ")]
-    assert cut and cut[0].split()[2].isdigit() and int(cut[0].split()[2]) > 0
+    (cut,) = [t for t in texts(msg["blocks"]) if t.startswith("Not shown here, ")]
+    shown = sum(1 for b in msg["blocks"] if b["type"] == "section" and b["text"]["text"].startswith("*"))
+    left = len(many.items) - shown
+    assert f"Not shown here, {left} more" in cut
+    years = sorted({i.date.year for i in many.items if i.date})
+    assert f"`/pact timeline {years[0]}-{years[-1]}`" in cut  # dated events: the timeline of their years
+    named = cut.count("\n• ")
+    assert named > 0 and (named == left or f"…and {left - named} others: `/pact timeline" in cut)
+
+
+def test_more_than_ten_wordings_are_shown_one_under_another_not_dropped() -> None:
+    wording = [Item(kind=ItemKind.TRANSLATION, text=f"wording {n}", heading=f"Outlet {n}") for n in range(13)]
+    msg = bk.render_message(Answer(Kind.ARTICLE, "Article 1", tuple(wording), command="/x", side_by_side=True))
+    assert_within_limits(msg)
+    shown = json.dumps(msg["blocks"])
+    assert all(f"wording {n}" in shown for n in range(13))
+
+
+def test_cut_items_that_are_not_events_are_named_with_a_question_for_them() -> None:
+    facts = tuple(Item(kind=ItemKind.FACT, text=f"fact {n}", entry_id=f"fact-number-{n}") for n in range(80))
+    msg = bk.render_message(Answer(Kind.FACTS, "Facts", facts, command="/x", query="numbers"))
+    assert_within_limits(msg)
+    (cut,) = [t for t in texts(msg["blocks"]) if t.startswith("Not shown here, ")]
+    lines = cut.splitlines()[1:]
+    named = [line for line in lines if line.startswith("• ")]
+    assert named and all(line.endswith(f"`/x fact number {line.split()[2]}`") for line in named)
+    left = int(cut.split()[3])
+    assert len(named) == left or lines[-1] == f"…and {left - len(named)} others: `/x numbers` with more words."
 
 
 def test_long_texts_are_clipped_at_a_word_boundary() -> None:
@@ -163,3 +191,11 @@ def test_suggestions_are_short_buttons_that_ask_them() -> None:
 )  # fmt: skip
 def test_the_notification_text_reads_as_sentences(text: str, said: str) -> None:
     assert bk.fallback_text(open_door(FIXTURES / "mini", "/mini").answer(text)) == said
+
+
+def test_an_item_with_more_notes_than_a_context_block_holds_keeps_them_all() -> None:
+    fixes = tuple(Correction(parse_date("2024-06-21"), f"wrong {n}", f"right {n}") for n in range(12))
+    msg = bk.render_message(Answer(Kind.FACTS, "Facts", (Item(kind=ItemKind.FACT, text="x", corrections=fixes),)))
+    assert_within_limits(msg)
+    shown = json.dumps(msg["blocks"])
+    assert all(f"right {n}" in shown for n in range(12))

@@ -21,6 +21,7 @@ from bot.core.kinds import KINDS
 from bot.core.loader import load
 from bot.core.model import Correction, Topic, corrections_in
 from bot.slack import blocks as bk
+from bot.slack.home import render_home
 from bot.terminal.render import render_text
 from tests.slack.test_kit import assert_valid
 from tests.support.asking import Door, open_door
@@ -129,7 +130,7 @@ def test_the_questions_cover_every_correction_and_every_answer_kind(door: Door, 
 def test_app_home_lists_every_correction_newest_first(topic: Topic) -> None:
     result = load(FOLDER)
     assert result.knowledge is not None
-    home = bk.render_home(result.knowledge)
+    home = render_home(result.knowledge)
     View(**home).validate_json()
     text = _flat(" ".join(_strings(home["blocks"])))
     fixes = every_correction(topic)

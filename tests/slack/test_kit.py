@@ -17,6 +17,7 @@ from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.core.loader import load
 from bot.service import notice
 from bot.slack import blocks as bk
+from bot.slack.home import render_home
 from tests.support.asking import Door, open_door
 from tests.support.paths import FIXTURES
 
@@ -88,7 +89,7 @@ def test_notices_corrections_and_the_longest_answers_are_valid(corrected: Door) 
 def test_app_home_is_a_valid_view(mini: Topics) -> None:
     result = load(FIXTURES / "mini")
     assert result.knowledge is not None
-    home = bk.render_home(result.knowledge)
+    home = render_home(result.knowledge)
     view = View(**home)
     view.validate_json()
     assert home["type"] == "home" and view.to_dict()["blocks"] == home["blocks"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.core import datecheck
 from bot.core.answer import Item, ItemKind
 from bot.core.dates import PartialDate
 from bot.core.index import Doc
@@ -31,6 +32,8 @@ class Event:
     corrections: tuple[Correction, ...] = ()
     attestations: tuple[Attestation, ...] = ()  # every source that attests it, each with its evidence
     sides: tuple[Side, ...] = ()  # the sources disagree on its date: each side; `date` is the earliest
+    relative_to: str | None = None  # the event a relative date counts from
+    counted_from: tuple[str, ...] = ()  # per attestation: what its relative date was resolved against ("": none)
 
     @property
     def when(self) -> str:
@@ -45,13 +48,36 @@ class Event:
 def build(ctx: Builder, raw: Raw) -> tuple[Event, ...]:
     """Events in date order; one whose date is wrong is reported and left out."""
     sources = {s.id: s for s in ctx.section(source.KIND)}
-    events = (_event(ctx, e, ("timeline", i), sources) for i, e in enumerate(raw))
-    built = tuple(sorted((e for e in events if e), key=lambda e: e.date.sort_key))
+    first = [_event(ctx, e, ("timeline", i)) for i, e in enumerate(raw)]
+    known = {e.id: e for e in first if e}
+    events = (_dated(ctx, e, raw[i], ("timeline", i), sources, known) for i, e in enumerate(first) if e)
+    built = tuple(sorted(events, key=lambda e: e.date.sort_key))
     look_alikes(ctx, raw, built)
     return built
 
 
-def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Source]) -> Event | None:
+def _dated(ctx: Builder, e: Event, raw: dict[str, Any], path: Path_, sources: dict[str, Source],
+           known: dict[str, Event]) -> Event:  # fmt: skip
+    """Each attestation's date against its own words, once every event's date is known (a date may count from
+    another event's). Returns the event with what each relative date was counted from."""
+    ref = raw.get("relative_to")
+    anchor = datecheck.anchor(ctx, ref, (*path, "relative_to"), e.id, known)
+    dated = (
+        [((*path, "disagreement", i), side.date, side.attestations) for i, side in enumerate(e.sides) if side.date]
+        if e.sides
+        else [(path, e.date, e.attestations)]
+    )
+    counted = tuple(
+        c
+        for at, date, attestations in dated
+        for c in datecheck.attest_all(
+            ctx, at, date, [([a.evidence or ""], a.as_written, sources.get(a.source)) for a in attestations], anchor
+        )
+    )
+    return replace(e, relative_to=ref, counted_from=counted)
+
+
+def _event(ctx: Builder, e: dict[str, Any], path: Path_) -> Event | None:
     ctx.claim_id(e["id"], (*path, "id"))
     sides: tuple[Side, ...] = ()
     if "disagreement" in e:
@@ -67,15 +93,6 @@ def _event(ctx: Builder, e: dict[str, Any], path: Path_, sources: dict[str, Sour
         if "date" not in e:
             ctx.error(path, "an event needs its `date` (or a `disagreement` whose sides give theirs)")
         dated = [(date, (*path, "date"), attested)] if date else []
-    for date, at, attestations in dated:
-        for a in attestations:
-            src = sources.get(a.source)
-            if src and date.sort_key > src.published.sort_key:
-                ctx.error(
-                    at,
-                    f"event dated {date.iso()} is after its source {src.id!r} was published "
-                    f"({src.published.iso()}); a source cannot report what had not happened",
-                )
     if not dated or not attested:
         return None
     first = attested[0]
@@ -122,14 +139,26 @@ def doc(topic: Topic, e: Event) -> Doc:
     return Doc(KIND.name, e.id, e.aliases, " ".join([e.what, *years, *claims]), e)
 
 
+def _counted(e: Event) -> list[tuple[Attestation, str]]:
+    """Each attestation with what its relative date was counted from ("" where its words are absolute)."""
+    attested = [a for side in e.sides for a in side.attestations] if e.sides else list(e.attestations)
+    return list(zip(attested, e.counted_from, strict=False))
+
+
 def item(topic: Topic, e: Event) -> Item:
-    written = [a for a in e.attestations if a.as_written]
+    relative = [(a, against) for a, against in _counted(e) if a.as_written or against]
     detail = None
-    if len(written) == 1 and len(e.attestations) == 1:
-        detail = f'The source says "{written[0].as_written}"; dated from its publication.'
-    elif written:
-        said = "; ".join(f'{topic.source_by_id[a.source].credit} "{a.as_written}"' for a in written)
-        detail = f"Dated from publication where a source gives a relative date ({said})."
+    if len(relative) == 1 and len(e.attestations) == 1:
+        a, against = relative[0]
+        said = f'The source says "{a.as_written}"' if a.as_written else "The source dates it by another event"
+        detail = f"{said}, counted from {against}." if against else f"{said}."
+    elif relative:
+        said = "; ".join(
+            f'{topic.source_by_id[a.source].credit} "{a.as_written or "by another event"}"'
+            + (f", counted from {against}" if against else "")
+            for a, against in relative
+        )
+        detail = f"Where a source dates it in relative words: {said}."
     return Item(
         kind=ItemKind.EVENT,
         text=e.what,

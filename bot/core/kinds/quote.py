@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.core import datecheck
 from bot.core.answer import Item, ItemKind
 from bot.core.dates import PartialDate
 from bot.core.index import Doc
-from bot.core.kinds import person
+from bot.core.kinds import person, source
 from bot.core.kinds.base import EntryKind, Raw
 from bot.core.kinds.source import cites
 from bot.core.model import Attestation, Correction, Topic
@@ -49,6 +50,9 @@ def _quote(ctx: Builder, q: dict[str, Any], path: Path_, person_ids: set[str]) -
     if "said_evidence" in q and attested:
         ctx.verbatim(first, q["said_evidence"], (*path, "said_evidence"), "said_evidence")
     said = ctx.date(q["said"], (*path, "said")) if "said" in q else None
+    if said and "said_evidence" in q:
+        src = next((s for s in ctx.section(source.KIND) if s.id == q["source"]), None)
+        datecheck.said(ctx, path, said, q["said_evidence"], src)
     return Quote(
         id=q["id"],
         speaker=q["speaker"],

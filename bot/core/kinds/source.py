@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from bot.core import datecheck
 from bot.core.answer import Citation, Disputed, Item, ItemKind
 from bot.core.dates import PartialDate
 from bot.core.kinds.base import EntryKind, Raw
@@ -57,6 +58,7 @@ def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
     published = ctx.date(s["published"], (*path, "published")) or PartialDate(1)
     if "published_evidence" in s:
         ctx.verbatim(sid, s["published_evidence"], (*path, "published_evidence"), "published_evidence")
+        datecheck.published(ctx, path, published, s["published_evidence"])
     if "link" not in s:
         ctx.warning(
             (*path, "id"),
