@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -10,13 +11,17 @@ V = TypeVar("V")
 
 
 class LRU(Generic[K, V]):
-    """A mapping of at most `size` entries that forgets the least recently used first.
+    """A mapping of at most `size` entries (and, with `weigh`, at most `budget` in weight, e.g. bytes) that
+    forgets the least recently used first, so no input can make it grow past a stated bound.
 
     Keys carry the knowledge version, so entries of an older knowledge are never hit again and simply age out.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, budget: int | None = None, weigh: Callable[[V], int] | None = None) -> None:
         self.size = size
+        self.budget = budget
+        self.weigh = weigh
+        self.weight = 0
         self._items: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K) -> V | None:
@@ -26,9 +31,16 @@ class LRU(Generic[K, V]):
         return found
 
     def put(self, key: K, value: V) -> V:
+        old = self._items.pop(key, None)
+        if old is not None and self.weigh:
+            self.weight -= self.weigh(old)
         self._items[key] = value
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
+        if self.weigh:
+            self.weight += self.weigh(value)
+        while len(self._items) > self.size or (self.budget is not None and self.weight > self.budget):
+            _, gone = self._items.popitem(last=False)
+            if self.weigh:
+                self.weight -= self.weigh(gone)
         return value
 
     def __len__(self) -> int:

@@ -26,7 +26,7 @@ from bot import logs
 from bot.core.answer import Answer, Kind
 from bot.core.cache import LRU
 from bot.core.query import MAX_QUERY_CHARS
-from bot.core.text import clip
+from bot.core.text import clip, fold
 from bot.service import Asker, Service, notice
 from bot.slack.blocks import (
     CHECK_SHORTCUT,
@@ -69,6 +69,11 @@ SHORTCUTS = (CHECK_SHORTCUT,)
 SHARE_TTL = 1800.0
 
 
+#: What the rendered payloads kept may weigh in all (characters of JSON): a payload is ~2-10 KB, at most
+#: ~150 KB (50 blocks of 3,000 characters), so a few hundred long answers cannot take the pod's memory.
+RENDERED_BYTES = 32_000_000
+
+
 class RenderCache:
     """Rendered messages by (knowledge version, command, question).
 
@@ -77,8 +82,8 @@ class RenderCache:
     again, so the rendered payload is kept. Notices (status, refusals) depend on who asks and when: never kept.
     """
 
-    def __init__(self, size: int = 2048) -> None:
-        self.entries: LRU[tuple[str, str, str], str] = LRU(size)
+    def __init__(self, size: int = 2048, budget: int = RENDERED_BYTES) -> None:
+        self.entries: LRU[tuple[str, str, str], str] = LRU(size, budget=budget, weigh=len)
 
     def message(self, command: str, text: str, answer: Answer) -> str:
         """The message as JSON text, ready to be the ack's body.
@@ -88,7 +93,7 @@ class RenderCache:
         """
         if answer.kind is Kind.NOTICE or not answer.version:
             return json.dumps(render_message(answer))
-        key = (answer.version, command, text)
+        key = (answer.version, command, " ".join(fold(text).split()))  # as the service keys its answers
         found = self.entries.get(key)
         return found if found is not None else self.entries.put(key, json.dumps(render_message(answer)))
 
