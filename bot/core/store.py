@@ -17,10 +17,12 @@ from pathlib import Path
 
 import structlog
 
-from bot.core import expect
+from bot.core import expect, snapshot
 from bot.core.engine import Catalog
+from bot.core.gcpause import whole_reload
 from bot.core.kinds import KINDS
 from bot.core.loader import Problem, load, topic_files
+from bot.core.loader.folder import Remembered
 from bot.core.model import Knowledge, Topic
 
 log = structlog.get_logger("factdesk")  # configured once, by bot/logs.py
@@ -111,6 +113,7 @@ class KnowledgeStore:
         self.reloads = 0
         self._lock = threading.Lock()
         self._seen: dict[str, tuple[int, int]] = {}
+        self._parsed: Remembered = {}  # each topic file as last loaded: an unchanged one is not parsed again
 
     @property
     def state(self) -> str:
@@ -132,16 +135,35 @@ class KnowledgeStore:
     def changed(self) -> bool:
         return self._stamp(self.catalog.knowledge if self.catalog else None) != self._seen
 
+    def _from_snapshot(self, t0: float) -> Outcome | None:
+        """The first load, from a snapshot `factdesk snapshot` wrote, when it matches the files and the code."""
+        if self.catalog is not None or self.cache_dir is None:
+            return None
+        before = self._stamp(None)
+        found = snapshot.read(self.cache_dir, self.root, on_stale=lambda why: log.info("snapshot_not_used", reason=why))
+        if found is None:
+            return None
+        catalog, problems = found
+        self.catalog = catalog
+        self._seen = {f: before.get(f, st) for f, st in self._stamp(catalog.knowledge).items()}
+        self.pending = ()
+        self.reloads += 1
+        took = (time.perf_counter() - t0) * 1000
+        return Outcome(True, took, problems, diff(None, catalog.knowledge), catalog.knowledge.version)
+
     def reload(self) -> Outcome:
         """Load, verify and index; swap only if everything is right. Safe to call from any thread."""
-        with self._lock:
+        with self._lock, whole_reload():
             t0 = time.perf_counter()
+            started = self._from_snapshot(t0)
+            if started is not None:
+                return started
             before = self._seen = self._stamp(self.catalog.knowledge if self.catalog else None)
-            result = load(self.root, self.cache_dir)
+            result = load(self.root, self.cache_dir, self._parsed)
             if not result.ok or result.knowledge is None:
                 self.pending = tuple(result.errors) or tuple(result.problems)
                 return Outcome(False, (time.perf_counter() - t0) * 1000, tuple(result.problems))
-            catalog = Catalog.build(result.knowledge, self.cache_dir)
+            catalog = Catalog.build(result.knowledge, self.cache_dir, self.catalog)
             broken = expect.check(catalog)  # the maintainers' own expectations: a wrong edit is refused
             if broken:
                 self.pending = tuple(broken)

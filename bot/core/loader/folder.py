@@ -40,6 +40,28 @@ def _cached_load(path: Path, cache: DiskCache) -> tuple[Topic | None, list[Probl
     return topic, problems
 
 
+#: What a reload remembers of each topic file it loaded: the file's digest, its archives' digests, the result.
+Remembered = dict[str, tuple[str, dict[str, str], Topic, list[Problem]]]
+
+
+def _remembered_load(path: Path, cache: DiskCache | None, memo: Remembered) -> tuple[Topic | None, list[Problem]]:
+    """A topic file unchanged since the last load (its sources too) is the very `Topic` it was: a reload
+    rebuilds only the files an edit touched, and the search index of an unchanged topic is kept as well."""
+    key = _sha(path.read_bytes())
+    hit = memo.get(str(path))
+    if hit is not None and hit[0] == key:
+        try:
+            if all(_sha((path.parent / a).read_bytes()) == h for a, h in hit[1].items()):
+                return hit[2], hit[3]
+        except OSError:
+            pass
+    topic, problems = _cached_load(path, cache) if cache else load_topic(path)
+    if topic is not None:
+        archives = {s.archive: _sha((path.parent / s.archive).read_bytes()) for s in topic.sources}
+        memo[str(path)] = (key, archives, topic, problems)
+    return topic, problems
+
+
 def topic_files(root: Path) -> list[Path]:
     """The topic files of a knowledge folder, or the one file named."""
     if root.is_file():
@@ -55,10 +77,11 @@ def _fingerprint(files: Iterable[Path]) -> Iterator[bytes]:
         yield f.read_bytes()
 
 
-def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
+def load(root: Path | str, cache_dir: Path | None = None, memo: Remembered | None = None) -> LoadResult:
     """Load a knowledge folder (or one file). Returns knowledge only when there is no error at all.
 
-    With `cache_dir`, files unchanged since they last loaded cleanly are not parsed again.
+    With `cache_dir`, files unchanged since they last loaded cleanly are not parsed again; with `memo` (kept by
+    the caller from one load to the next), such files are not even read back from the cache.
     """
     root = Path(root)
     if not root.exists():
@@ -73,7 +96,10 @@ def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
     archives: list[Path] = []
     for f in files:
         with bulk_build():
-            topic, found = _cached_load(f, cache) if cache else load_topic(f)
+            if memo is not None:
+                topic, found = _remembered_load(f, cache, memo)
+            else:
+                topic, found = _cached_load(f, cache) if cache else load_topic(f)
         problems.extend(found)
         if topic is None:
             continue
@@ -84,6 +110,9 @@ def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
         commands[topic.command] = str(f)
         topics.append(topic)
         archives.extend(f.parent / s.archive for s in topic.sources)
+    if memo is not None:
+        for gone in memo.keys() - {str(f) for f in files}:  # a deleted topic file is not kept alive
+            del memo[gone]
     if has_errors(problems):
         return LoadResult(None, problems)
     digest = hashlib.sha256()
