@@ -157,7 +157,7 @@ def test_an_init_step_compiles_the_snapshot_factdesk_starts_from() -> None:
     cache = Path(env["FACTDESK_CACHE"])
 
     def volume_of(container: dict[str, Any], path: Path) -> str:
-        return next(m["name"] for m in container["volumeMounts"] if path.is_relative_to(m["mountPath"]))
+        return str(next(m["name"] for m in container["volumeMounts"] if path.is_relative_to(m["mountPath"])))
 
     assert volume_of(step, cache) == volume_of(factdesk, cache)
     assert volume_of(step, Path(env["FACTDESK_KNOWLEDGE"])) == "knowledge"
