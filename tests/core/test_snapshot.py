@@ -130,3 +130,18 @@ def test_a_reload_leaves_the_collector_on_and_the_new_knowledge_out_of_its_reach
         assert gc.get_freeze_count() > frozen
     finally:
         gc.unfreeze()
+
+
+def test_release_empties_a_parsed_file_piece_by_piece() -> None:
+    from bot.core.gcpause import release
+    from bot.core.loader.positions import YamlDoc, compose
+
+    raw = "items:\n" + "".join(f"  - {{id: e{i}, words: [a, b, c]}}\n" for i in range(2000))
+    node, problems = compose(raw, "big.yaml")
+    assert node is not None and not problems
+    doc = YamlDoc("big.yaml")
+    data = doc.to_data(node)
+    assert len(data["items"]) == 2000 and len(doc.pos) > 2000
+    for x in (node, data, doc.pos):
+        release(x, batch=16)
+    assert node.value == [] and data == {} and doc.pos == {}
