@@ -1,10 +1,13 @@
-"""Bulk construction without the cyclic garbage collector walking it (see `bulk_build`)."""
+"""Keeping the garbage collector and large deallocations from stalling answers: bulk construction without the
+cyclic collector walking it (`bulk_build`, `whole_reload`), and large structures freed piece by piece
+(`release`, `retire`), so the interpreter can switch to the thread serving answers between pieces."""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -75,3 +78,30 @@ def release(obj: object, batch: int = 256) -> None:
                 _, item = items.popitem()
                 if _big(item, batch):
                     stack.append(item)
+
+
+def retire(old: Any, kept: Iterable[object] = ()) -> None:
+    """Take apart a knowledge base nobody uses any more (a `Catalog` swapped out by a reload) piece by piece.
+
+    Dropped at once, its last reference would free millions of objects in one cascade holding the GIL (~0.6 s
+    at 100,000 entries, measured under load). Each topic's entries and each index's tables are emptied with
+    `release` instead. `kept` are the topics and indexes the new knowledge still uses (unchanged files).
+    """
+    keep = {id(k) for k in kept}
+    for engine in old.engines.values():
+        index = engine.index
+        if id(index) in keep:
+            continue
+        entries, index.entries = list(index.entries), ()
+        release(entries)
+        for value in list(vars(index).values()):
+            if isinstance(value, list | dict):
+                release(value)
+    for topic in old.knowledge.topics:
+        if id(topic) in keep:
+            continue
+        for section in list(topic.entries):
+            items = list(topic.entries.pop(section))
+            release(items)
+        release(topic.source_by_id)
+        release(topic.person_by_id)

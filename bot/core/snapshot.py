@@ -27,7 +27,7 @@ from typing import IO, Any
 from bot.core import expect
 from bot.core.diskcache import code_fingerprint
 from bot.core.engine import Catalog
-from bot.core.index import SearchIndex
+from bot.core.index import SearchIndex, common_sets
 from bot.core.loader import Problem, load, topic_files
 
 FORMAT = b"factdesk-snapshot-1"
@@ -90,6 +90,7 @@ def _rebuild(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> obje
 def _rebuild_index(state: dict[str, Any]) -> SearchIndex:
     index = object.__new__(SearchIndex)
     index.__dict__.update(state)
+    index.common = common_sets(index.postings, index.common_df, index.size)  # not stored: built as it was
     return index
 
 
@@ -97,7 +98,7 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         cls: Any = type(obj)
         if cls is SearchIndex:  # with its entries, which its own pickling leaves out (the disk cache's)
-            return _rebuild_index, (dict(obj.__dict__),)
+            return _rebuild_index, ({k: v for k, v in obj.__dict__.items() if k != "common"},)
         names = _slots(cls)
         if names is None:
             return NotImplemented

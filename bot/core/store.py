@@ -8,6 +8,7 @@ catalog serving and records why, for /healthz, /pact status and the maintainers'
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from collections import Counter
@@ -19,13 +20,15 @@ import structlog
 
 from bot.core import expect, snapshot
 from bot.core.engine import Catalog
-from bot.core.gcpause import whole_reload
+from bot.core.gcpause import release, retire, whole_reload
 from bot.core.kinds import KINDS
 from bot.core.loader import Problem, load, topic_files
 from bot.core.loader.folder import Remembered
 from bot.core.model import Knowledge, Topic
 
 log = structlog.get_logger("factdesk")  # configured once, by bot/logs.py
+RETIRE_SECONDS = 30.0
+RETIRE_REFS = 2  # `old` in the closure cell, and getrefcount's own argument
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ def diff(old: Knowledge | None, new: Knowledge) -> Change:
     added: Counter[str] = Counter(k[1] for k in after.keys() - before.keys())
     removed: Counter[str] = Counter(k[1] for k in before.keys() - after.keys())
     changed: Counter[str] = Counter(k[1] for k in after.keys() & before.keys() if after[k] != before[k])
+    release(before)
+    release(after)
     return Change(dict(added), dict(changed), dict(removed))
 
 
@@ -135,6 +140,20 @@ class KnowledgeStore:
     def changed(self) -> bool:
         return self._stamp(self.catalog.knowledge if self.catalog else None) != self._seen
 
+    def _retire_later(self, old: Catalog, new: Catalog) -> None:
+        """Take the swapped-out catalog apart in the background once no request can still be using it (each
+        reads `catalog` once; Slack waits 3 s), rather than freeing it in one stall (`gcpause.retire`)."""
+        kept = [x for e in new.engines.values() for x in (e.topic, e.index)]
+
+        def later() -> None:
+            if sys.getrefcount(old) > RETIRE_REFS:  # still held somewhere: let reference counting free it
+                return
+            retire(old, kept)
+
+        timer = threading.Timer(RETIRE_SECONDS, later)
+        timer.daemon = True
+        timer.start()
+
     def _from_snapshot(self, t0: float) -> Outcome | None:
         """The first load, from a snapshot `factdesk snapshot` wrote, when it matches the files and the code."""
         if self.catalog is not None or self.cache_dir is None:
@@ -168,9 +187,11 @@ class KnowledgeStore:
             if broken:
                 self.pending = tuple(broken)
                 return Outcome(False, (time.perf_counter() - t0) * 1000, (*result.problems, *broken))
-            old = self.catalog.knowledge if self.catalog else None
-            change = diff(old, result.knowledge)
+            retired = self.catalog
+            change = diff(retired.knowledge if retired else None, result.knowledge)
             self.catalog = catalog  # the atomic swap: one reference assignment
+            if retired is not None:
+                self._retire_later(retired, catalog)
             # Watch the new knowledge's files from now on, as they were *before* loading: an edit made while
             # it loaded must still look like a change at the next poll.
             self._seen = {f: before.get(f, st) for f, st in self._stamp(result.knowledge).items()}

@@ -145,3 +145,29 @@ def test_release_empties_a_parsed_file_piece_by_piece() -> None:
     for x in (node, data, doc.pos):
         release(x, batch=16)
     assert node.value == [] and data == {} and doc.pos == {}
+
+
+def test_a_swapped_out_catalog_is_taken_apart_only_when_nobody_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from bot.core import store as store_module
+
+    monkeypatch.setattr(store_module, "RETIRE_SECONDS", 0.01)
+    folder = _copy(tmp_path, "two_topics")
+    store = KnowledgeStore(folder)
+    assert store.reload().ok and store.catalog is not None
+
+    def edit_and_reload() -> dict[str, int]:
+        sizes = {Path(t.path).name: t for t in store.catalog.knowledge.topics} if store.catalog else {}
+        (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text() + "\n# edited\n")
+        assert store.reload().ok
+        time.sleep(0.3)
+        return {name: len(t.entries) for name, t in sizes.items()}
+
+    held = store.catalog  # a request still answering from it
+    assert edit_and_reload() == {"mini.yaml": 6, "other.yaml": 6}  # untouched: still in use
+    del held
+    assert edit_and_reload() == {"mini.yaml": 0, "other.yaml": 6}  # the edited topic's taken apart, not the other
+    assert store.catalog is not None and all(len(t.entries) == 6 for t in store.catalog.knowledge.topics)
