@@ -4,9 +4,12 @@ cyclic collector walking it (`bulk_build`, `whole_reload`), and large structures
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 
@@ -105,3 +108,22 @@ def retire(old: Any, kept: Iterable[object] = ()) -> None:
             release(items)
         release(topic.source_by_id)
         release(topic.person_by_id)
+
+
+@cache
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:  # pragma: no cover - not glibc
+        return None
+
+
+def trim() -> None:
+    """Hand memory freed by a reload back to the operating system, so resident memory stays flat from one
+    reload to the next. glibc keeps freed heap for reuse (and a piecewise free leaves it in holes);
+    `malloc_trim` returns what it can. The call runs without the GIL (ctypes), so answers go on meanwhile;
+    elsewhere than glibc it is a no-op."""
+    libc = _libc()
+    trim_heap = getattr(libc, "malloc_trim", None) if libc is not None else None
+    if trim_heap is not None:
+        trim_heap(0)
