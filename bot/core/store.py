@@ -24,7 +24,7 @@ from bot.core.gcpause import release, retire, trim, whole_reload
 from bot.core.kinds import KINDS
 from bot.core.loader import Problem, load, topic_files
 from bot.core.loader.folder import Remembered
-from bot.core.model import Knowledge, Topic
+from bot.core.model import Knowledge
 
 log = structlog.get_logger("factdesk")  # configured once, by bot/logs.py
 RETIRE_SECONDS = 5.0  # a request reads the catalog once and answers in milliseconds; Slack waits 3 s
@@ -52,25 +52,39 @@ class Change:
         return ", ".join(parts) or "no entry changed"
 
 
-def _entries(topic: Topic) -> dict[tuple[str, str], object]:
-    return {(kind.plural, e.id): e for kind in KINDS for e in topic.section(kind)}
-
-
 def diff(old: Knowledge | None, new: Knowledge) -> Change:
-    """What a reload changed, counted by kind of entry (named by its plural, as counts are)."""
-    before: dict[tuple[str, str, str], object] = {}
-    if old:
-        for t in old.topics:
-            before.update({(t.command, *k): v for k, v in _entries(t).items()})
-    after: dict[tuple[str, str, str], object] = {}
+    """What a reload changed, counted by kind of entry (named by its plural, as counts are).
+
+    Topic by topic and entry by entry in Python, not as set operations over every entry at once: those are
+    single C calls that held the GIL for ~80 ms at 100,000 entries while answers waited. A topic the reload
+    kept as it was (the same object) is skipped.
+    """
+    added: Counter[str] = Counter()
+    changed: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    before = {t.command: t for t in old.topics} if old else {}
     for t in new.topics:
-        after.update({(t.command, *k): v for k, v in _entries(t).items()})
-    added: Counter[str] = Counter(k[1] for k in after.keys() - before.keys())
-    removed: Counter[str] = Counter(k[1] for k in before.keys() - after.keys())
-    changed: Counter[str] = Counter(k[1] for k in after.keys() & before.keys() if after[k] != before[k])
-    release(before)
-    release(after)
-    return Change(dict(added), dict(changed), dict(removed))
+        was = before.pop(t.command, None)
+        if was is t:
+            continue
+        for kind in KINDS:
+            earlier = {e.id: e for e in was.section(kind)} if was else {}
+            for e in t.section(kind):
+                prev = earlier.pop(e.id, None)
+                if prev is None:
+                    added[kind.plural] += 1
+                elif prev != e:
+                    changed[kind.plural] += 1
+            removed[kind.plural] += len(earlier)
+            release(earlier)
+    for gone in before.values():
+        for kind in KINDS:
+            removed[kind.plural] += len(gone.section(kind))
+
+    def counts(c: Counter[str]) -> dict[str, int]:
+        return {k: n for k, n in c.items() if n}
+
+    return Change(counts(added), counts(changed), counts(removed))
 
 
 @dataclass(frozen=True, slots=True)
