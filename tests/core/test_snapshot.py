@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,10 +124,11 @@ def test_a_reload_leaves_the_collector_on_and_the_new_knowledge_out_of_its_reach
     folder = _copy(tmp_path, "mini")
     store = KnowledgeStore(folder)
     frozen = gc.get_freeze_count()
+    interval = sys.getswitchinterval()
     try:
         assert gc.isenabled()
         assert store.reload().ok and store.catalog is not None
-        assert gc.isenabled()
+        assert gc.isenabled() and sys.getswitchinterval() == interval
         assert gc.get_freeze_count() > frozen
     finally:
         gc.unfreeze()
