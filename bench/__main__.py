@@ -8,7 +8,7 @@ import sys
 
 COMMANDS = {
     "search": "search latency, load time and memory per size, beside a naive scan and SQLite FTS5",
-    "startup": "cold start (empty cache) to /healthz 200: wall time and peak RSS; warm start beside it",
+    "startup": "cold start to /healthz 200 from a snapshot, and with a full load: wall time and peak RSS",
     "reload": "latency of a steady request stream during edits + reloads; RSS after 1 and after N reloads",
     "serve": "cached and uncached answers against the do-nothing Bolt app; --workers for 1 -> 2 scaling",
     "soak": "signed traffic while the server is attacked: answers lost, 5xx, p99 calm vs attacked, RSS growth",

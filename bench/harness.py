@@ -120,7 +120,7 @@ class Lab:
     def env(self, cache: Path, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTDESK_", "PROMETHEUS_"))}
         metrics = self.tmp / f"metrics-{len(self.servers)}"
-        metrics.mkdir()
+        metrics.mkdir(exist_ok=True)
         env.update(
             SLACK_SIGNING_SECRET=sc.SECRET, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=self.stand_in.api_url,
             FACTDESK_LOG_FORMAT="json", FACTDESK_CACHE=str(cache), FACTDESK_WATCH_SECONDS="0",

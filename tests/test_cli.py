@@ -251,3 +251,24 @@ def test_check_says_what_once_crashed_the_loader_in_one_line(
     (line,) = captured.out.splitlines()
     assert said in line and "Traceback" not in captured.out + captured.err
     assert captured.err.strip().endswith("1 error — not loaded")
+
+
+def test_snapshot_writes_what_serve_starts_from_and_refuses_broken_knowledge(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core import snapshot
+
+    folder = tmp_path / "k"
+    shutil.copytree(FIXTURES / "mini", folder)
+    assert main(["snapshot", str(folder), "--into", str(tmp_path / "cache")]) == 0
+    assert "snapshot of" in capsys.readouterr().out
+    assert snapshot.read(tmp_path / "cache", folder) is not None
+    monkeypatch.setenv("FACTDESK_CACHE", "off")
+    assert main(["snapshot", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--into" in err
+    (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text() + "\nbogus_field: 1\n")
+    assert main(["snapshot", str(folder), "--into", str(tmp_path / "other")]) == 1
+    out = capsys.readouterr()
+    assert "bogus_field" in out.out and "no snapshot written" in out.err
+    assert not (tmp_path / "other").exists() or not list((tmp_path / "other").glob("snapshot-*"))

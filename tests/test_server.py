@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.metrics import FLUSH_SECONDS
 from bot.web.guard import is_admin
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
@@ -200,10 +201,16 @@ def test_two_workers_answer_and_one_scrape_counts_both(slack: slack_stand_in.Sta
         wait_until(lambda: bot.logs().count('"knowledge_loaded"') == 2, timeout=30)
         for n in range(40):
             assert ask(bot, f"timeline {1990 + n % 10}")["blocks"][0]["type"] == "header"
-        for _ in range(6):  # whichever worker answers the scrape, it reports both workers' requests
+
+        def answers() -> float:
             text = sc.request(bot.port, "GET", "/metrics").body.decode()
             counted = [line for line in text.splitlines() if line.startswith("factdesk_answers_total")]
-            assert sum(float(line.rsplit(" ", 1)[1]) for line in counted) == 40, counted
+            return sum(float(line.rsplit(" ", 1)[1]) for line in counted)
+
+        # Each worker adds its tallies to the shared files once a second (bot/metrics.py FLUSH_SECONDS)
+        time.sleep(2 * FLUSH_SECONDS)
+        for _ in range(6):  # whichever worker answers the scrape, it reports both workers' requests
+            assert answers() == 40
 
 
 def test_misses_are_for_the_admin_token_only(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:

@@ -77,6 +77,29 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 1
 
 
+def cmd_snapshot(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the knowledge as `check` does and write the compiled snapshot a server then starts from."""
+    from bot.core import snapshot
+
+    root = _existing(Path(args.path), settings, given="path") if args.path else _knowledge(args, settings)
+    into = args.into or settings.cache_dir
+    if into is None:
+        raise UsageError("FACTDESK_CACHE is off: pass --into DIR, the FACTDESK_CACHE the server will use")
+    t0 = time.perf_counter()
+    try:
+        written, problems = snapshot.build(root, Path(into))
+    except OSError as e:
+        raise UsageError(f"cannot write the snapshot into {into}: {e.strerror or e}") from None
+    for p in problems:
+        if p.severity == "error" or not args.quiet:
+            print(p)
+    if written is None:
+        print(f"{root}: has errors — no snapshot written (run `factdesk check {root}`)", file=sys.stderr)
+        return 1
+    print(f"{written}: snapshot of {root} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
 # -- ask ---------------------------------------------------------------------------------------------
 def _service(root: Path) -> Any:
     """The same door Slack uses, over knowledge loaded once: `ask` and the console count and log like the bot."""

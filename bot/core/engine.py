@@ -359,9 +359,23 @@ class Catalog:
     engines: dict[str, TopicEngine]
 
     @classmethod
-    def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Catalog:
+    def build(cls, knowledge: Knowledge, cache_dir: Path | None = None, previous: Catalog | None = None) -> Catalog:
+        """Index every topic; a topic that is the very one `previous` served (unchanged files) keeps its index.
+
+        On a reload (`previous` given) the disk cache of indexes is left alone: writing one is a single C call
+        that holds the GIL, and answers would wait for it; starts are what that cache (and snapshots) are for.
+        """
+        kept = {id(e.topic): e.index for e in previous.engines.values()} if previous else {}
+        engines = {}
         with bulk_build():
-            engines = {t.command: _cached_engine(t, knowledge.version, cache_dir) for t in knowledge.topics}
+            for t in knowledge.topics:
+                index = kept.get(id(t))
+                if index is not None:
+                    engines[t.command] = TopicEngine(t, index, knowledge.version)
+                elif previous is not None:  # a reload: pickling an index to disk holds the GIL for as long
+                    engines[t.command] = TopicEngine.build(t, knowledge.version)
+                else:
+                    engines[t.command] = _cached_engine(t, knowledge.version, cache_dir)
         return cls(knowledge, engines)
 
     def engine(self, command: str | None) -> TopicEngine | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from bot.core.gcpause import release
 from bot.core.text import fold
 
 KEY_BOOST = 2.0
@@ -112,6 +113,13 @@ class SearchResult:
     hits: tuple[Hit, ...]
 
 
+def common_sets(postings: Sequence[array[int]], common_df: int, n: int) -> dict[int, set[int]]:
+    """The entries of each common word as a set, for membership tests. Built in posting order, so each set
+    iterates as it always did; every set holds the same int objects (one per entry), not one copy per set."""
+    ints = list(range(n))
+    return {t: set(map(ints.__getitem__, p)) for t, p in enumerate(postings) if len(p) > common_df}
+
+
 class SearchIndex:
     def __init__(self, docs: Iterable[Doc]) -> None:
         entries: list[Entry] = []
@@ -119,7 +127,7 @@ class SearchIndex:
         self.terms: list[str] = []
         postings: list[list[int]] = []
         key_postings: dict[int, list[int]] = {}
-        self.phrases: dict[str, list[int]] = {}
+        phrases: dict[str, list[int]] = {}
         words: dict[str, int] = {}  # a word as written → its stemmed term id, computed once per word
 
         def term_ids(text: str) -> set[int]:
@@ -144,7 +152,7 @@ class SearchIndex:
             for key in doc.keys:
                 p = phrase(key)
                 if p:
-                    self.phrases.setdefault(p, []).append(d)
+                    phrases.setdefault(p, []).append(d)
         self.entries = tuple(entries)
         self.size = n = len(self.entries)
         self.postings = [array("I", p) for p in postings]
@@ -153,12 +161,17 @@ class SearchIndex:
         self.idf = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in self.df]
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.common_df = max(COMMON_MIN, n // 50)
-        self.common = {t: set(p) for t, p in enumerate(self.postings) if len(p) > self.common_df}
-        self.deletes: dict[str, list[int]] = {}
+        self.common = common_sets(self.postings, self.common_df, n)
+        deletes: dict[str, list[int]] = {}
         for tid, term in enumerate(self.terms):
             if len(term) >= 4 and not term.isdigit():
                 for variant in _deletes(term):
-                    self.deletes.setdefault(variant, []).append(tid)
+                    deletes.setdefault(variant, []).append(tid)
+        # Hundreds of thousands of keys, most with one value: tuples, not lists (~40 bytes less each).
+        self.phrases: dict[str, tuple[int, ...]] = {p: tuple(ds) for p, ds in phrases.items()}
+        self.deletes: dict[str, tuple[int, ...]] = {v: tuple(ts) for v, ts in deletes.items()}
+        for scaffolding in (postings, key_postings, phrases, deletes, words):  # no stall freeing millions at once
+            release(scaffolding)
 
     def __len__(self) -> int:
         return len(self.entries)

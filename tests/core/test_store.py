@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.loader import load
+from bot.core.loader.folder import Remembered
 from bot.core.query import parse
 from bot.core.store import KnowledgeStore, Outcome, diff
 from tests.support.paths import FIXTURES
@@ -155,8 +156,8 @@ def test_an_edit_made_while_loading_is_seen_at_the_next_poll(tmp_path: Path, mon
     folder = _copy(tmp_path)
     store = KnowledgeStore(folder)
 
-    def load_then_edit(root: Path, cache: Path | None = None) -> LoadResult:
-        result = load(root, cache)
+    def load_then_edit(root: Path, cache: Path | None = None, memo: Remembered | None = None) -> LoadResult:
+        result = load(root, cache, memo)
         (folder / "mini.yaml").write_text((folder / "mini.yaml").read_text() + "\n# edited during the load\n")
         return result
 

@@ -18,6 +18,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from bot.cli import parser
 from bot.core.loader import load, topic_files
 from deploy.k8s.pilot import generate as pilot
 from tests.support import slack_client as sc
@@ -114,7 +115,7 @@ def test_knowledge_comes_from_git_sync_at_any_size() -> None:
     r = resources()
     pod = r["Deployment"]["spec"]["template"]["spec"]
     git = r["factdesk-knowledge-git"]["data"]
-    (first,) = pod["initContainers"]
+    first = next(c for c in pod["initContainers"] if c["name"] == "git-sync-first")
     sidecar = next(c for c in pod["containers"] if c["name"] == "git-sync")
     factdesk = next(c for c in pod["containers"] if c["name"] == "factdesk")
     for c in (first, sidecar):
@@ -135,6 +136,31 @@ def test_knowledge_comes_from_git_sync_at_any_size() -> None:
     for f in K8S.glob("*.yaml"):
         assert not any(name in f.read_text("utf-8") for name in named), f"{f.name} lists a knowledge file"
     assert "configMapGenerator" not in kustomization()
+
+
+def test_an_init_step_compiles_the_snapshot_factdesk_starts_from() -> None:
+    """After the first checkout, the image's own `factdesk snapshot` writes into the cache folder the factdesk
+    container reads, from the knowledge folder named as factdesk names it (a snapshot is for one folder)."""
+    pod = resources()["Deployment"]["spec"]["template"]["spec"]
+    names = [c["name"] for c in pod["initContainers"]]
+    assert names.index("snapshot") > names.index("git-sync-first")
+    step = next(c for c in pod["initContainers"] if c["name"] == "snapshot")
+    factdesk = next(c for c in pod["containers"] if c["name"] == "factdesk")
+    assert step["image"] == factdesk["image"] and step["args"][0] == "snapshot"
+    sub = next(a for a in parser()._actions if a.dest == "cmd")
+    assert "snapshot" in sub.choices  # type: ignore[operator]
+    env = {e["name"]: e.get("value") for e in step["env"]}
+    theirs = {e["name"]: e.get("value") for e in factdesk["env"]}
+    assert (
+        env["FACTDESK_KNOWLEDGE"] == theirs["FACTDESK_KNOWLEDGE"] and env["FACTDESK_CACHE"] == theirs["FACTDESK_CACHE"]
+    )
+    cache = Path(env["FACTDESK_CACHE"])
+
+    def volume_of(container: dict[str, Any], path: Path) -> str:
+        return str(next(m["name"] for m in container["volumeMounts"] if path.is_relative_to(m["mountPath"])))
+
+    assert volume_of(step, cache) == volume_of(factdesk, cache)
+    assert volume_of(step, Path(env["FACTDESK_KNOWLEDGE"])) == "knowledge"
 
 
 def test_pilot_configmaps_are_generated_valid_and_fit(tmp_path: Path) -> None:

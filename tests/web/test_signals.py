@@ -37,14 +37,15 @@ def test_a_sighup_storm_is_one_or_two_reloads(slack: slack_stand_in.StandIn, tmp
         for _ in range(100):  # faster than one reload per second, as a script in a loop would
             bot.proc.send_signal(signal.SIGHUP)
             time.sleep(0.002)
-        assert time.monotonic() - t0 < 0.9
+        storm = time.monotonic() - t0
         slack.wait_for("/api/chat.postMessage", 1)
         time.sleep(2)  # time for any further reload to happen, were the storm not coalesced
-        posts = slack.calls("/api/chat.postMessage")
-        # At most one reload a second, the last request honoured: the storm (<0.9 s) and the 2 s after it allow
-        # three at the very most when a loaded machine delays the signals; uncoalesced, it was one per signal.
-        assert 1 <= len(posts) <= 3, len(posts)
-        assert bot.logs().count('"knowledge_reloaded"') == len(posts)
+        reloads = bot.logs().count('"knowledge_reloaded"')
+        # At most one reload a second, the last request honoured: over the storm and the 2 s after it that is a
+        # handful (3 on a quiet machine), however long a loaded machine takes to send; uncoalesced it was 100.
+        assert 1 <= reloads <= int(storm + 2) + 2, (reloads, storm)
+        posts = slack.wait_for("/api/chat.postMessage", reloads)  # each reload told the channel once
+        assert len(posts) == reloads
         assert sc.post_signed(bot.port, sc.command_body("x", command=COMMAND)).status == 200
 
 

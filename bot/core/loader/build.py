@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.core.dates import DateError, PartialDate, parse_date
+from bot.core.gcpause import release
 from bot.core.kinds import KINDS, Entry, EntryKind
 from bot.core.loader.archive import MAX_TOPIC_BYTES, UnsafeRead, decode, read_bytes
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
@@ -244,4 +245,6 @@ def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, li
         text = builder.texts.get(src.id)
         digest.update(text.normalised.encode("utf-8") if text else b"")
     topic = dataclasses.replace(topic, digest=digest.hexdigest())
+    for scaffolding in (node, data, doc.pos, doc.key_pos):  # freed piece by piece: a reload must not stall answers
+        release(scaffolding)
     return (None if has_errors(doc.problems) else topic), doc.problems

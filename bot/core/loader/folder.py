@@ -41,11 +41,35 @@ def _cached_load(path: Path, cache: DiskCache) -> tuple[Topic | None, list[Probl
     return topic, problems
 
 
+#: What a reload remembers of each topic file it loaded: the file's digest, its archives' digests, the result.
+Remembered = dict[str, tuple[str, dict[str, str], Topic, list[Problem]]]
+
+
+def _remembered_load(path: Path, cache: DiskCache | None, memo: Remembered) -> tuple[Topic | None, list[Problem]]:
+    """A topic file unchanged since the last load (its sources too) is the very `Topic` it was: a reload
+    rebuilds only the files an edit touched, and the search index of an unchanged topic is kept as well."""
+    key = _sha(read_bytes(path, MAX_TOPIC_BYTES))
+    hit = memo.get(str(path))
+    if hit is not None and hit[0] == key:
+        try:
+            if all(_sha(_archive(path, a)) == h for a, h in hit[1].items()):
+                return hit[2], hit[3]
+        except UnsafeRead:
+            pass
+    topic, problems = _cached_load(path, cache) if cache else load_topic(path)
+    if topic is not None:
+        archives = {s.archive: _sha(_archive(path, s.archive)) for s in topic.sources}
+        memo[str(path)] = (key, archives, topic, problems)
+    return topic, problems
+
+
 def _archive(topic_file: Path, written: str) -> bytes:
     return read_bytes(inside(topic_file.parent, written), MAX_ARCHIVE_BYTES, written)
 
 
-def _load_one(root: Path, path: Path, cache: DiskCache | None) -> tuple[Topic | None, list[Problem]]:
+def _load_one(
+    root: Path, path: Path, cache: DiskCache | None, memo: Remembered | None
+) -> tuple[Topic | None, list[Problem]]:
     """One topic file, whatever is wrong with it: every failure is a problem at a line, never an exception.
 
     A file that cannot be read (removed mid-reload, a folder named *.yaml, a link out of the folder) is one
@@ -55,6 +79,8 @@ def _load_one(root: Path, path: Path, cache: DiskCache | None) -> tuple[Topic | 
         if root.is_dir():
             inside(root, path.name)
         with bulk_build():
+            if memo is not None:
+                return _remembered_load(path, cache, memo)
             return _cached_load(path, cache) if cache else load_topic(path)
     except UnsafeRead as e:
         return None, [Problem(str(path), 1, 1, Severity.ERROR, f"cannot read the file: {e}")]
@@ -80,20 +106,21 @@ def _fingerprint(files: Iterable[Path]) -> Iterator[bytes]:
         yield read_bytes(f, MAX_TOPIC_BYTES, str(f))
 
 
-def load(root: Path | str, cache_dir: Path | None = None) -> LoadResult:
+def load(root: Path | str, cache_dir: Path | None = None, memo: Remembered | None = None) -> LoadResult:
     """Load a knowledge folder (or one file). Returns knowledge only when there is no error at all.
 
-    With `cache_dir`, files unchanged since they last loaded cleanly are not parsed again. Never raises: a
+    With `cache_dir`, files unchanged since they last loaded cleanly are not parsed again; with `memo` (kept by
+    the caller from one load to the next), such files are not even read back from the cache. Never raises: a
     failure of any kind is a problem, so a running bot keeps its last good knowledge and says why.
     """
     try:
-        return _load(Path(root), cache_dir)
+        return _load(Path(root), cache_dir, memo)
     except Exception as e:  # e.g. the folder itself removed or unreadable mid-reload
         message = f"the knowledge could not be loaded ({type(e).__name__}); the edit is refused"
         return LoadResult(None, [Problem(str(root), 1, 1, Severity.ERROR, message)])
 
 
-def _load(root: Path, cache_dir: Path | None) -> LoadResult:
+def _load(root: Path, cache_dir: Path | None, memo: Remembered | None) -> LoadResult:
     if not root.exists():
         return LoadResult(None, [Problem(str(root), 1, 1, Severity.ERROR, "no such file or folder")])
     files = topic_files(root)
@@ -105,7 +132,7 @@ def _load(root: Path, cache_dir: Path | None) -> LoadResult:
     commands: dict[str, str] = {}
     archives: list[Path] = []
     for f in files:
-        topic, found = _load_one(root, f, cache)
+        topic, found = _load_one(root, f, cache, memo)
         problems.extend(found)
         if topic is None:
             continue
@@ -116,6 +143,9 @@ def _load(root: Path, cache_dir: Path | None) -> LoadResult:
         commands[topic.command] = str(f)
         topics.append(topic)
         archives.extend(f.parent / s.archive for s in topic.sources)
+    if memo is not None:
+        for gone in memo.keys() - {str(f) for f in files}:  # a deleted topic file is not kept alive
+            del memo[gone]
     if has_errors(problems):
         return LoadResult(None, problems)
     digest = hashlib.sha256()

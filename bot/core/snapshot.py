@@ -1,0 +1,188 @@
+"""A compiled snapshot of checked knowledge (model and search indexes), loaded at start instead of parsing.
+
+Parsing, verifying and indexing 100,000 entries takes many seconds and about a gigabyte at its peak; reading
+them back from one pickle takes well under a second and no more memory than the knowledge itself. The
+snapshot is built where memory and time are cheap (`factdesk snapshot`: the image build, or an init container
+beside git-sync) and read once when a server starts.
+
+It is trusted only when it provably describes what would be loaded: the code of `bot/core` (the same
+fingerprint as the disk cache) and the bytes of every file the knowledge was loaded from (topic files, their
+archived sources, the maintainers' expectation files, also those that did not exist) must be the same, and
+the folder must hold no other topic file. Anything else is a full load. A snapshot is written only from
+knowledge that loaded without error and met its expectations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from bot.core import expect
+from bot.core.diskcache import code_fingerprint
+from bot.core.engine import Catalog
+from bot.core.index import SearchIndex, common_sets
+from bot.core.loader import Problem, load, topic_files
+
+FORMAT = b"factdesk-snapshot-1"
+
+
+def path_for(folder: Path, root: Path) -> Path:
+    """One snapshot per knowledge folder (named as it was given) in a cache folder."""
+    return folder / f"snapshot-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.pickle"
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _expected_files(root: Path, archives: Iterable[str]) -> dict[str, str | None]:
+    """The digest of every file the knowledge in `root` is made of (None: the file is not there)."""
+    topics = topic_files(root) if root.exists() else []
+    files = {*topics, *(expect.path_for(t) for t in topics), *map(Path, archives)}
+    return {str(f): _digest(f) for f in sorted(files)}
+
+
+# -- pickling frozen dataclasses fast ------------------------------------------------------------------
+# The standard pickling of a frozen slotted dataclass calls dataclasses' own __setstate__, which looks up the
+# class's fields for every object: ~70% of reading a snapshot. Each is stored instead as its class, its field
+# names (one shared tuple per class) and its values, and rebuilt by setting its slots directly.
+
+
+@cache
+def _slots(cls: Any) -> tuple[str, ...] | None:
+    if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__:
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@cache
+def _maker(cls: Any, names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], object]:
+    """A function that makes one `cls` from its values, each slot set by its own descriptor (no lookups)."""
+    setters = tuple(getattr(cls, n).__set__ for n in names)
+    new = object.__new__
+
+    def make(values: tuple[Any, ...]) -> object:
+        obj: object = new(cls)
+        for put, value in zip(setters, values, strict=False):  # lengths checked by `_rebuild`
+            put(obj, value)
+        return obj
+
+    return make
+
+
+def _rebuild(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> object:
+    if len(values) != len(names):
+        raise ValueError(f"{cls.__name__}: {len(values)} values for {len(names)} fields")
+    return _maker(cls, names)(values)
+
+
+def _rebuild_index(state: dict[str, Any]) -> SearchIndex:
+    index = object.__new__(SearchIndex)
+    index.__dict__.update(state)
+    index.common = common_sets(index.postings, index.common_df, index.size)  # not stored: built as it was
+    return index
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        cls: Any = type(obj)
+        if cls is SearchIndex:  # with its entries, which its own pickling leaves out (the disk cache's)
+            return _rebuild_index, ({k: v for k, v in obj.__dict__.items() if k != "common"},)
+        names = _slots(cls)
+        if names is None:
+            return NotImplemented
+        return _rebuild, (cls, names, tuple(getattr(obj, n) for n in names))
+
+
+# -- writing and reading --------------------------------------------------------------------------------
+def _archives(catalog: Catalog) -> list[str]:
+    return sorted({str(Path(t.path).parent / s.archive) for t in catalog.knowledge.topics for s in t.sources})
+
+
+def write(folder: Path, root: Path, catalog: Catalog, problems: Iterable[Problem] = ()) -> Path:
+    """Write the snapshot of `catalog`, loaded from `root`, whole or not at all. Raises OSError."""
+    archives = _archives(catalog)
+    header = {
+        "code": code_fingerprint().hex(),
+        "root": str(root),
+        "archives": archives,
+        "files": _expected_files(root, archives),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    target = path_for(folder, root)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(FORMAT + b"\n")
+            pickle.dump(header, f, protocol=5)
+            _Pickler(f, protocol=5).dump((catalog, tuple(problems)))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _matches(f: IO[bytes], root: Path) -> bool:
+    if f.readline().rstrip(b"\n") != FORMAT:
+        return False
+    header = pickle.load(f)
+    if not isinstance(header, dict) or header.get("code") != code_fingerprint().hex():
+        return False
+    if header.get("root") != str(root):
+        return False
+    files, archives = header.get("files"), header.get("archives")
+    if not isinstance(files, dict) or not isinstance(archives, list):
+        return False
+    return _expected_files(root, archives) == files
+
+
+def read(
+    folder: Path, root: Path, *, on_stale: Callable[[str], None] | None = None
+) -> tuple[Catalog, tuple[Problem, ...]] | None:
+    """The catalog (and the warnings it loaded with) of a snapshot that matches `root` and this code; else None."""
+    path = path_for(folder, root)
+    try:
+        with path.open("rb") as f:
+            if not _matches(f, root):
+                if on_stale:
+                    on_stale("the knowledge or the code changed since it was written")
+                return None
+            value = pickle.load(f)  # our own file: written by `write`, whole, in our own cache folder
+    except FileNotFoundError:
+        return None
+    except Exception as e:  # truncated, unreadable or of another format: a full load will do
+        if on_stale:
+            on_stale(f"{type(e).__name__}: {e}")
+        return None
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Catalog)):
+        return None
+    catalog, problems = value
+    return catalog, tuple(problems)
+
+
+def build(root: Path, folder: Path) -> tuple[Path | None, list[Problem]]:
+    """Load `root` from its files (no cache), check it as a reload would, and write its snapshot into `folder`.
+
+    Returns the snapshot's path (None when the knowledge has errors or fails its expectations) and every
+    problem found. Raises OSError when the snapshot cannot be written.
+    """
+    result = load(root)
+    if not result.ok or result.knowledge is None:
+        return None, list(result.problems)
+    catalog = Catalog.build(result.knowledge)
+    broken = expect.check(catalog)
+    if broken:
+        return None, [*result.problems, *broken]
+    return write(folder, root, catalog, result.problems), list(result.problems)
