@@ -100,6 +100,11 @@ class TopicEngine:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
         return handler(q)
 
+    def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
+        """Whether a hit may be offered as the answer (bot/core/relevance.py)."""
+        names = relevance.names_of(self.topic, hit.entry.ref)
+        return relevance.about(self.index, q, hit, said=said, names=names)
+
     def _answer(self, q: Query, kind: Kind, title: str, items: Iterable[Item], **kw: object) -> Answer:
         """An answer whose header and body never say the same words twice: a reporter pastes both."""
         listed = tuple(items)
@@ -268,7 +273,7 @@ class TopicEngine:
         if not q.terms:
             return self._answer(q, Kind.QUOTES, "Quotes", map(self.quote_item, self.topic.quotes))
         people = self.index.search(q.terms, kinds=("person",), limit=1)
-        if people.hits and people.hits[0].coverage >= MIN_COVERAGE and relevance.about(self.index, q, people.hits[0]):
+        if people.hits and people.hits[0].coverage >= MIN_COVERAGE and self._about(q, people.hits[0]):
             person = people.hits[0].entry.ref
             assert isinstance(person, Person)
             said = [x for x in self.topic.quotes if x.speaker == person.id]
@@ -279,7 +284,7 @@ class TopicEngine:
 
     def who_said(self, q: Query) -> Answer:
         found = self.index.search(q.terms, kinds=("quote",), limit=MAX_ITEMS, whole=q.raw)
-        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and relevance.about(self.index, q, h, said=True)]
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and self._about(q, h, said=True)]
         if not hits:
             return self.miss(
                 q, "No quote in the curated sources matches those words.", ["quotes", *self._suggest(found)]
@@ -289,7 +294,7 @@ class TopicEngine:
 
     def when(self, q: Query) -> Answer:
         found = self.index.search(q.terms, kinds=("event",), limit=3, whole=q.raw)
-        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and relevance.about(self.index, q, h)]
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and self._about(q, h)]
         if not hits:
             return self.search(q)
         best = hits[0].entry.ref
@@ -301,7 +306,7 @@ class TopicEngine:
 
     def search(self, q: Query) -> Answer:
         found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)
-        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and relevance.about(self.index, q, h)]
+        hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and self._about(q, h)]
         if not hits:
             return self.miss(
                 q,

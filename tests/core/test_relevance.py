@@ -30,6 +30,7 @@ def rel() -> Door:
         ("who said new pact", None),  # only the note on the quote's context says it
         ("quote kim yo jong", None),  # the person's search: full names too
         ("when did kim send troops", None),  # the when-handler, then the search
+        ("south korean president", None),  # starts the minister's title, then names someone else
     ],
 )
 def test_a_shared_word_is_an_honest_miss(rel: Door, text: str, nearest: str | None) -> None:
@@ -52,6 +53,8 @@ def test_a_shared_word_is_an_honest_miss(rel: Door, text: str, nearest: str | No
         ("nuclear enrgy", "nuclear-energy"),  # a typo, corrected as the index corrects it
         ("troops and other aid", "old-clause"),  # every word asked is in the entry
         ("1961 clause", "old-clause"),
+        ("south korean foreign minister", "lee-min-ho"),  # the whole title: the minister
+        ("president to sign it", "lee-did-not-expect"),  # the quote's own words
     ],
 )
 def test_questions_about_an_entry_still_get_it(rel: Door, text: str, lead: str) -> None:
