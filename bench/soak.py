@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -329,7 +330,7 @@ def main(argv: list[str]) -> int:
         print(f"signed answers lost, by cause: calm {calm.why_lost}, attack {hostile.why_lost}")
     print(f"p99 under attack / calm: {p99(hostile.latencies) / p99(calm.latencies):.1f}x")
     print(f"RSS: {rss0:.0f} MB before the attack, peak {peak:.0f} MB, {rss1:.0f} MB after")
-    print(f"SIGHUPs sent: {hups}; reloads done: {reloads}; server log: {log_errors} errors or tracebacks ({log})")
+    print(f"SIGHUPs sent: {hups}; reloads done: {reloads}; server log: {log_errors} errors or tracebacks")
     print("hostile requests by outcome (0 = connection closed by the server):")
     for key, n in sorted(hostile.hostile.items()):
         print(f"  {key:<24} {n}")
@@ -352,7 +353,11 @@ def main(argv: list[str]) -> int:
     print("\ntargets:")
     for label, ok in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {label}")
-    return 0 if all(checks.values()) else 1
+    if all(checks.values()):
+        shutil.rmtree(tmp, ignore_errors=True)  # nothing left behind in /tmp
+        return 0
+    print(f"\nkept for a look: {log}")  # a failed run keeps its server's log
+    return 1
 
 
 if __name__ == "__main__":

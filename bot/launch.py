@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -121,10 +122,15 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
              open_files=protocol.raise_file_limit())  # fmt: skip
     if workers > 1:
         os.environ["FACTDESK_KNOWLEDGE"] = str(knowledge)
+        made = None
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # read by each worker as it imports the client
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
+            made = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="factdesk-metrics-")
         config = uvicorn.Config("bot.server:create_app", factory=True, workers=workers, **http_options(host, port))
-        Workers(config, sockets=[config.bind_socket()]).run()  # SIGHUP reloads each worker, not restarts it
+        try:
+            Workers(config, sockets=[config.bind_socket()]).run()  # SIGHUP reloads each worker, not restarts it
+        finally:
+            if made:  # the workers' metric files: nothing left behind in /tmp
+                shutil.rmtree(made, ignore_errors=True)
     else:
         app = Factdesk(settings, knowledge, store, identity)
         server = uvicorn.Server(uvicorn.Config(app, **http_options(host, port)))
