@@ -25,7 +25,7 @@ _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d|21\d\d)$")
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but is are was were be been being do does did
-    what when which who whom whose why how where year years date day month said say says tell me about
+    what when which who whom whose why how year years date day month said say says tell me about
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes""".split()  # noqa: SIM905
 )

@@ -82,6 +82,8 @@ def about(index: SearchIndex, q: Query, hit: Hit, *, said: bool = False, names: 
         tid = index.vocab.get(term)
         if tid is None:
             tid = index.correct(term)
+            if tid is not None and index.terms[tid] in STOPWORDS:  # "where" is no typo of "were": it asks
+                return False
         if tid is None:
             return False
         tids.append(tid)

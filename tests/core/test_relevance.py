@@ -61,3 +61,11 @@ def test_questions_about_an_entry_still_get_it(rel: Door, text: str, lead: str) 
     a = rel.answer(text)
     assert a.kind is not Kind.MISS, text
     assert a.items[0].entry_id == lead
+
+
+def test_a_where_question_is_not_answered_with_a_date() -> None:
+    """ "where" asks for a place: an entry that only dates the event must not answer it (the old parser dropped
+    the word and answered "1901"); a maintainer names the place-question in an alias to answer it."""
+    mini = open_door(FIXTURES / "mini", "/mini")
+    assert mini.answer("when was the first bridge built").kind is Kind.WHEN
+    assert mini.answer("where was the first bridge built").kind is Kind.MISS
