@@ -21,7 +21,7 @@ from bot.web.guard import is_admin
 from tests.support import slack_client as sc
 from tests.support import slack_stand_in
 from tests.support.paths import FIXTURES, KNOWLEDGE
-from tests.support.server import Running, serve
+from tests.support.server import Running, serve, wait_until
 
 MAINTAINER = "U0EDITOR"
 
@@ -39,15 +39,6 @@ def ask(bot: Running, text: str, user: str = "U0REPORTER") -> dict:  # type: ign
     r = sc.post_signed(bot.port, sc.command_body(text, user=user))
     assert r.status == 200
     return r.json()  # type: ignore[no-any-return]
-
-
-def wait_until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,3 +98,13 @@ def serve(tmp: Path, api_url: str, knowledge: Path, *, extra_env: dict[str, str]
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wait_until(check: Callable[[], object], timeout: float = 10.0) -> None:
+    """Poll `check` until it is true; bounded, so a test that waits on a server never hangs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"condition not met in {timeout} s")

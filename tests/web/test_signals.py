@@ -15,19 +15,10 @@ from bot.web import protocol
 from tests.support import raw_http, slack_stand_in
 from tests.support import slack_client as sc
 from tests.support.paths import FIXTURES, ROOT
-from tests.support.server import serve
+from tests.support.server import serve, wait_until
 
 KNOWLEDGE = FIXTURES / "corrected"
 COMMAND = "/corrected"
-
-
-def wait_until(check, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_a_sighup_storm_is_one_or_two_reloads(slack: slack_stand_in.StandIn, tmp_path: Path) -> None:
@@ -55,7 +46,7 @@ def test_sighup_reloads_each_worker_instead_of_restarting_them(slack: slack_stan
     ) as bot:
         wait_until(lambda: bot.logs().count('"knowledge_loaded"') == 2, timeout=30)
         bot.proc.send_signal(signal.SIGHUP)
-        wait_until(lambda: bot.logs().count('"knowledge_reloaded"') == 2)
+        wait_until(lambda: bot.logs().count('"knowledge_reloaded"') == 2, timeout=20)
         time.sleep(1)
         assert bot.logs().count('"knowledge_loaded"') == 2  # the same two workers: none was restarted
         assert all(line.startswith("{") for line in bot.logs().splitlines() if line.strip())  # supervisor's too
