@@ -163,11 +163,6 @@ class Settings:
         """Many workspaces: installed through Slack's OAuth flow, each with its own token in the database."""
         return bool(self.client_id or self.client_secret)
 
-    @property
-    def slack_configured(self) -> bool:
-        """Whether there is enough to talk to Slack at all (the main job falls back to the console)."""
-        return bool((self.bot_token or self.oauth) and (self.signing_secret or self.app_token))
-
     def secrets(self) -> tuple[str, ...]:
         found = (self.signing_secret, self.bot_token, self.app_token, self.client_secret, self.admin_token)
         return tuple(s for s in found if s) + _url_password(self.database_url)
