@@ -42,3 +42,11 @@ def slack() -> Iterator[slack_stand_in.StandIn]:
     stand_in = slack_stand_in.start()
     yield stand_in
     stand_in.close()
+
+
+@pytest.fixture(scope="module")
+def strict() -> Iterator[slack_stand_in.StandIn]:
+    """One stand-in for a whole module's tests, for modules that share one server process (started once)."""
+    stand_in = slack_stand_in.start()
+    yield stand_in
+    stand_in.close()

@@ -17,13 +17,6 @@ from tests.support.server import Running, serve
 
 
 @pytest.fixture(scope="module")
-def strict() -> Iterator[slack_stand_in.StandIn]:
-    stand_in = slack_stand_in.start()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture(scope="module")
 def bot(strict: slack_stand_in.StandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     with serve(tmp_path_factory.mktemp("more"), strict.api_url, FIXTURES / "long_timeline") as running:
         yield running

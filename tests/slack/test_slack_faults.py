@@ -27,13 +27,6 @@ MINI = FIXTURES / "mini"
 
 
 @pytest.fixture(scope="module")
-def strict() -> Iterator[slack_stand_in.StandIn]:
-    stand_in = slack_stand_in.start()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture(scope="module")
 def bot(strict: slack_stand_in.StandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     with serve(tmp_path_factory.mktemp("faults"), strict.api_url, MINI) as running:
         yield running
