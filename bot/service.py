@@ -69,7 +69,7 @@ def _either(commands: list[str], last: str = "or") -> str:
     return ", ".join(commands[:-1]) + f" {last} " + commands[-1] if len(commands) > 1 else "".join(commands)
 
 
-def _cache_key(text: str) -> str:
+def answer_key(text: str) -> str:
     """Questions that differ only in case, accents or spacing share an answer (and a cache entry)."""
     return " ".join(fold(text).split())
 
@@ -195,7 +195,7 @@ class Service:
 
     def _cached(self, catalog: Catalog, topic: Topic, q: Query) -> Answer:
         """The topic's answer, pure in (knowledge version, topic, text), so kept."""
-        key = (catalog.knowledge.version, topic.command, _cache_key(q.raw))
+        key = (catalog.knowledge.version, topic.command, answer_key(q.raw))
         cached = self._answers.get(key)
         return cached if cached is not None else self._answers.put(key, catalog.answer(topic, q))
 

@@ -26,8 +26,8 @@ from bot import logs
 from bot.core.answer import Answer, Kind
 from bot.core.cache import LRU
 from bot.core.query import MAX_QUERY_CHARS
-from bot.core.text import clip, fold
-from bot.service import Asker, Service, notice
+from bot.core.text import clip
+from bot.service import Asker, Service, answer_key, notice
 from bot.slack.blocks import (
     CHECK_SHORTCUT,
     CITE_ACTION,
@@ -93,7 +93,7 @@ class RenderCache:
         """
         if answer.kind is Kind.NOTICE or not answer.version:
             return json.dumps(render_message(answer))
-        key = (answer.version, command, " ".join(fold(text).split()))  # as the service keys its answers
+        key = (answer.version, command, answer_key(text))  # as the service keys its answers
         found = self.entries.get(key)
         return found if found is not None else self.entries.put(key, json.dumps(render_message(answer)))
 
