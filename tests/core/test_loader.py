@@ -154,3 +154,17 @@ def test_a_count_of_articles_needs_evidence_that_states_that_number(tmp_path: Pa
     path.write_text(text.replace("which has 12 articles", "which has 12 clauses"), "utf-8")
     topic, problems = load_topic(path)
     assert topic is None and "evidence is not word for word in source 'ledger'" in problems[0].message
+
+
+def test_a_schema_hint_that_leads_nowhere_is_a_warning(tmp_path: Path) -> None:
+    """Editors check a topic file against the schema its first line names; a hint to nothing checks nothing."""
+    folder = tmp_path / "k"
+    shutil.copytree(FIXTURES / "mini", folder)
+    topic = folder / "mini.yaml"
+    text = topic.read_text("utf-8")
+    topic.write_text("# yaml-language-server: $schema=./schema.json\n" + text, "utf-8")
+    result = load(folder)
+    assert result.ok
+    assert [(p.line, p.severity) for p in result.warnings if "schema hint" in p.message] == [(1, "warning")]
+    (folder / "schema.json").write_text("{}", "utf-8")
+    assert not [p for p in load(folder).warnings if "schema hint" in p.message]

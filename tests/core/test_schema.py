@@ -32,11 +32,6 @@ def test_editor_copy_is_the_schema_the_checker_uses() -> None:
     jsonschema.validators.validator_for(loader.schema()).check_schema(loader.schema())
 
 
-def test_knowledge_files_point_editors_at_the_schema() -> None:
-    first = (PRODUCTION / "pact.yaml").read_text("utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=./schema.json"
-
-
 NEW_FORMAT = [FIXTURES / n / f"{n}.yaml" for n in ("multisource", "disputed", "corrected_everywhere")]
 
 

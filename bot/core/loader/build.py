@@ -216,6 +216,26 @@ class Builder:
         return tuple(sorted(found, key=lambda tc: tc[1].date.sort_key, reverse=True))
 
 
+_HINT = "# yaml-language-server: $schema="
+
+
+def _schema_hint(raw: str, folder: Path, doc: YamlDoc) -> None:
+    """An editor's schema hint (first line) that leads nowhere is a warning: the editor then checks nothing.
+
+    Only a hint inside the topic's own folder is looked at; nothing outside it is touched.
+    """
+    first = raw.split("\n", 1)[0].strip()
+    target = first.removeprefix(_HINT)
+    if not first.startswith(_HINT) or "://" in target or target.startswith(("/", "..")):
+        return
+    if not (folder / target).is_file():
+        message = (
+            f"the editor's schema hint points at {target!r}, which is not here: editors cannot check this file "
+            "(`factdesk schema --write` writes one)"
+        )
+        doc.problems.append(Problem(doc.file, 1, 1, Severity.WARNING, message))
+
+
 def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, list[Problem]]:
     """Load one topic file. Returns the topic (None if it has any error) and all problems found."""
     name = display or str(path)
@@ -231,6 +251,7 @@ def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, li
             Problem(name, 1, 1, Severity.ERROR, "the file is empty; expected a topic (see knowledge/README.md)")
         ]
     doc = YamlDoc(name)
+    _schema_hint(raw, path.parent, doc)
     data = doc.to_data(node)
     if not schema_valid(data):
         schema_problems(doc, data)
