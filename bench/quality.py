@@ -100,7 +100,7 @@ def known_ids(store: KnowledgeStore, command: str) -> set[str]:
     engine = catalog.engine(command) if catalog else None
     if engine is None:
         raise ValueError(f"no topic answers {command}")
-    return {d.entry_id for d in engine.index.entries}
+    return {d.entry_id for d in engine.index.entries} | {s.id for s in engine.topic.sources}  # sources lead `sources`
 
 
 def main(argv: list[str]) -> int:

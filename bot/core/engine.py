@@ -102,8 +102,7 @@ class TopicEngine:
 
     def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
         """Whether a hit may be offered as the answer (bot/core/relevance.py)."""
-        names = relevance.names_of(self.topic, hit.entry.ref)
-        return relevance.about(self.index, q, hit, said=said, names=names)
+        return relevance.about_in(self.topic, self.index, q, hit, said=said)
 
     def _answer(self, q: Query, kind: Kind, title: str, items: Iterable[Item], **kw: object) -> Answer:
         """An answer whose header and body never say the same words twice: a reporter pastes both."""
@@ -142,6 +141,12 @@ class TopicEngine:
         return self._answer(q, Kind.NOTICE, "That question is too long", (), intro=said, shareable=False)
 
     def article(self, q: Query) -> Answer:
+        """Article N's text, or the entry about it that answers what else the question asks ("is article 4
+        the same as the 1961 treaty": the comparison, not the wordings again); the article when none does."""
+        if relevance.asks_beyond_article(self.topic, q):
+            found = self.search(q)
+            if found.kind is not Kind.MISS:
+                return found
         n = q.article
         art = next((a for a in self.topic.articles if a.number == n), None)
         if art is not None:
@@ -322,7 +327,8 @@ class TopicEngine:
         if isinstance(top, Person):
             said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
-        kept = [h for h in hits if h.score >= hits[0].score / 3]
+        kept = relevance.kept(q, hits)
+        top = kept[0].entry.ref
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
         title = kind_of(top).title(top)
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))

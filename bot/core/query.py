@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -57,6 +58,22 @@ class Query:
     year_from: int | None = None
     year_to: int | None = None
     month: int | None = None  # with LATEST: "since November" (year_from, when given: "since November 2024")
+    said: bool = False  # "what did KCNA say ...": someone's own words are asked for, so quotes come first
+
+
+_SAID_VERBS = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
+# Words that ask for an article itself ("article iv text", "article 4 wording"), not for something about it.
+_ITSELF = "text full wording wordings words clause translation translations version english exact read reads quote"
+_ARTICLE_ITSELF = frozenset(f"{_ITSELF} quoted original art arts article articles".split())
+
+
+def beyond_article(terms: Iterable[str], number: int | None) -> list[str]:
+    """The words of an article question that ask more than the article's text ("same", "1961" of "is article
+    4 the same as the 1961 treaty"; none in "article iv text")."""
+    return [
+        t for t in terms
+        if t not in STOPWORDS and t not in _ARTICLE_ITSELF and _number(t, roman=True) != number
+    ]  # fmt: skip
 
 
 def _command_word(token: str, *words: str) -> bool:
@@ -163,15 +180,18 @@ def parse(raw: str) -> Query:
     if first == "who" and rest and _command_word(rest[0], "said", "says", "say", "quoted"):
         return Query(raw, QueryKind.WHO_SAID, tuple(t for t in rest[1:] if t not in STOPWORDS))
 
-    found, number, _ = _article(toks)
+    all_content = tuple(t for t in toks if t not in STOPWORDS)
+    said = first in ("what", "how") and any(t in _SAID_VERBS for t in rest)
+    found, number, at = _article(toks)
     if found:
         if number is None:
             return Query(raw, QueryKind.ARTICLES)
-        return Query(raw, QueryKind.ARTICLE, article=number)
+        # "is article 4 the same as the 1961 treaty" asks about the article: the words are kept to search with
+        asks_more = bool(beyond_article([t for i, t in enumerate(toks) if i not in (at, at + 1)], number))
+        return Query(raw, QueryKind.ARTICLE, all_content if asks_more else (), article=number, said=said)
 
-    all_content = tuple(t for t in toks if t not in STOPWORDS)
     if first == "when" or (first in ("what", "which", "in") and rest[:1] in (["year"], ["date"], ["day"])):
         return Query(raw, QueryKind.WHEN, all_content)
     if not all_content:
         return Query(raw, QueryKind.HELP)
-    return Query(raw, QueryKind.SEARCH, all_content)
+    return Query(raw, QueryKind.SEARCH, all_content, said=said)

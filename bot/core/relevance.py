@@ -14,6 +14,13 @@ is offered only when:
 - the question does not name someone else: when it starts a person's name the entry answers to ("south
   korean" of "south korean foreign minister", the speaker of a quote) and then goes another way ("south
   korean president"), it asks about another person, whatever words the quote happens to hold ("President").
+Two kinds of word are met without being in the entry's text, because they are about the entry all the same:
+- the topic's own document ("the treaty" of /pact): every entry is about it, whether or not it repeats the word.
+  An entry named after another document of that kind ("1961 treaty", "soviet treaty") is not, and answers
+  "the treaty" only when the question says which ("the 1961 treaty", "the soviet union ... a treaty") or
+  names the entry as typed;
+- a quote's speaker's role: the South Korean foreign minister speaks for South Korea, unless the question
+  puts another person's title on those words ("president of south korea").
 Otherwise the engine answers with an honest miss that suggests the nearest entries.
 """
 
@@ -26,10 +33,12 @@ from bot.core.index import Hit, SearchIndex, phrase, stem
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
-from bot.core.query import STOPWORDS, Query
+from bot.core.query import STOPWORDS, Query, beyond_article
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
+_UNQUALIFIED = STOPWORDS - {"which", "what", "whose"} | {""}  # "the treaty", "a treaty", "treaty": the own
+_JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
 def _holds(docs: Sequence[int] | None, d: int) -> bool:
@@ -50,6 +59,65 @@ def _words(text: str) -> list[str]:
     return [stem(t) for t in tokens(text) if t not in STOPWORDS]
 
 
+def head_of(name: str) -> str:
+    """The word a document's name is said with: "treaty" of "the treaty" ("" for no name)."""
+    words = _words(name)
+    return words[-1] if words else ""
+
+
+def qualifiers(aliases: Sequence[str], head: str) -> frozenset[str]:
+    """The words that make an entry's names another document than the topic's own: "1961" and "soviet" of
+    "1961 treaty" and "soviet treaty". Empty when no name of the entry qualifies the head word."""
+    out: set[str] = set()
+    for alias in aliases:
+        words = [stem(t) for t in tokens(alias)]  # "approves the treaty" is the topic's own: "the" qualifies none
+        out.update(words[i - 1] for i, w in enumerate(words) if w == head and i > 0)
+    return frozenset(out - STOPWORDS)
+
+
+def _another_document(
+    index: SearchIndex, q: Query, d: int, asked: Sequence[str], head: str, aliases: Sequence[str]
+) -> bool:
+    """The question asks about the topic's own document ("is the treaty an alliance") and the entry is named
+    after another one ("cold war alliance", "1961 treaty") that the question does not name."""
+    if not head or head not in asked:
+        return False
+    quals = qualifiers(aliases, head)
+    typed_words = [stem(t) for t in tokens(q.raw)]
+    if not quals or quals & set(typed_words):
+        return False
+    before = {typed_words[i - 1] if i else "" for i, w in enumerate(typed_words) if w == head}
+    if before - _UNQUALIFIED:  # "which treaty", "the previous treaty": not (only) the topic's own
+        return False
+    typed = (phrase(" ".join(q.terms)), phrase(q.raw))
+    return not any(d in index.phrases.get(p, ()) for p in typed)
+
+
+def _person_word(index: SearchIndex, term: str) -> bool:
+    """Whether a word is in the name of someone the topic knows ("president" of "russian president")."""
+    tid = index.vocab.get(term)
+    keyed = index.key_postings.get(tid) if tid is not None else None
+    return bool(keyed) and any(index.entries[d].kind == "person" for d in keyed or ())
+
+
+def titled_otherwise(index: SearchIndex, q: Query, role: Sequence[str], own: Sequence[str]) -> bool:
+    """The question puts a title the speaker does not have on the words of the speaker's role: "president of
+    south korea" against "South Korea's Foreign Minister" (a question about the president, not the minister)."""
+    said = [stem(t) for t in tokens(q.raw)]
+    mine = set(role) | set(own)
+    for i, w in enumerate(said):
+        if w not in role:
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(said) and said[j] in _JOINERS:
+                j += step
+            near = said[j] if 0 <= j < len(said) else ""
+            if near and near not in mine and near not in STOPWORDS and _person_word(index, near):
+                return True
+    return False
+
+
 def names_someone_else(q: Query, names: Sequence[str]) -> bool:
     """The question starts one of these names and then goes another way: "south korean president" against
     "south korean foreign minister", "kim jong gyu" against "kim jong un"."""
@@ -65,11 +133,21 @@ def names_someone_else(q: Query, names: Sequence[str]) -> bool:
     return False
 
 
-def about(index: SearchIndex, q: Query, hit: Hit, *, said: bool = False, names: Sequence[str] = ()) -> bool:
+def about(
+    index: SearchIndex,
+    q: Query,
+    hit: Hit,
+    *,
+    said: bool = False,
+    names: Sequence[str] = (),
+    document: str = "",
+    role: str = "",
+) -> bool:
     """True when `hit` answers the question; see the module's rules.
 
     `said`: the question asks who said these words, so they must be in the quote's own text. `names`: whom
-    the entry is about (`names_of`).
+    the entry is about (`names_of`). `document`: the name of the topic's own document ("the treaty").
+    `role`: the role of the quote's speaker ("South Korea's Foreign Minister").
     """
     if names and names_someone_else(q, names):
         return False
@@ -77,6 +155,12 @@ def about(index: SearchIndex, q: Query, hit: Hit, *, said: bool = False, names: 
     if not asked:
         return False
     d = hit.doc
+    head = head_of(document)
+    if _another_document(index, q, d, asked, head, getattr(hit.entry.ref, "aliases", ())):
+        return False
+    roles = frozenset(w for w in _words(role) if len(w) > 1) if not said else frozenset()
+    if roles and titled_otherwise(index, q, tuple(roles), [w for n in names for w in _words(n)]):
+        return False
     tids = []
     for term in asked:
         tid = index.vocab.get(term)
@@ -87,10 +171,46 @@ def about(index: SearchIndex, q: Query, hit: Hit, *, said: bool = False, names: 
         if tid is None:
             return False
         tids.append(tid)
+    held = []
     for tid in tids:
-        if not _holds(index.key_postings.get(tid) if said else index.postings[tid], d):
+        if _holds(index.key_postings.get(tid) if said else index.postings[tid], d):
+            held.append(tid)
+        elif said or (index.terms[tid] != head and index.terms[tid] not in roles):
             return False
-    if len(tids) == 1 and not said:
-        names = (index.terms[tids[0]], phrase(q.raw))
+    own = [t for t in tids if t in held or index.terms[t] != head]  # the topic's own document is implied
+    if not held:
+        return False
+    if len(own) == 1 and not said:
+        names = (index.terms[own[0]], phrase(q.raw))
         return any(d in index.phrases.get(name, ()) for name in names)
     return True
+
+
+def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool = False) -> bool:
+    """`about`, with what the topic says of the entry: whom it is about, its speaker's role, the topic's document."""
+    ref = hit.entry.ref
+    who = topic.person_by_id.get(ref.speaker) if isinstance(ref, Quote) else None
+    role = (who.role or "") if who else ""
+    document = topic.document.name if topic.document else ""
+    return about(index, q, hit, said=said, names=names_of(topic, ref), document=document, role=role)
+
+
+def asks_beyond_article(topic: Topic, q: Query) -> bool:
+    """An article question with words beyond the article, its text and its outlets: "is article 4 the same as
+    the 1961 treaty" asks for the comparison; "meduza article 4" asks for Meduza's wording, the article's answer."""
+    if not q.terms:
+        return False
+    outlets = {w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split()}
+    return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
+
+
+def kept(q: Query, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits about the question that make its answer, in order.
+
+    Every entry about all the question asks belongs in it, however much more strongly the first is named
+    ("who ratified the treaty": the summary, then each chamber's and leader's act); of the rest, those within
+    a third of the first. "what did KCNA say when ...": the words said come first.
+    """
+    ordered = sorted(hits, key=lambda h: not isinstance(h.entry.ref, Quote)) if q.said else list(hits)
+    first = ordered[0]
+    return [h for h in ordered if h.score >= first.score / 3 or h.coverage >= first.coverage]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -133,10 +134,21 @@ def look_alikes(ctx: Builder, raw: Raw, events: tuple[Event, ...]) -> None:
             )
 
 
+def _date_words(d: PartialDate) -> list[str]:
+    """A date as a reporter asks for it: "1961", "december 2024", "december 5" (the day only with its month)."""
+    words = [str(d.year)]
+    if d.month is not None and d.qualifier == "":
+        words.append(calendar.month_name[d.month])
+        if d.day is not None:
+            words.append(str(d.day))
+    return words
+
+
 def doc(topic: Topic, e: Event) -> Doc:
-    years = dict.fromkeys(str(d.year) for d in (e.date, *(s.date for s in e.sides)) if d)
+    """Indexed with its dates, so that "what happened on december 5" finds the event of 5 December."""
+    dated = dict.fromkeys(w for d in (e.date, *(s.date for s in e.sides)) if d for w in _date_words(d))
     claims = (s.claim or "" for s in e.sides)
-    return Doc(KIND.name, e.id, e.aliases, " ".join([e.what, *years, *claims]), e)
+    return Doc(KIND.name, e.id, e.aliases, " ".join([e.what, *dated, *claims]), e)
 
 
 def _counted(e: Event) -> list[tuple[Attestation, str]]:
