@@ -24,7 +24,7 @@ from bot.core.kinds.person import Person
 from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
-from bot.core.query import Query, QueryKind
+from bot.core.query import Query, QueryKind, routed
 from bot.core.timeline import timeline_cut
 from bot.core.wording import marked_all
 
@@ -98,6 +98,8 @@ class TopicEngine:
         }.get(q.kind)
         if handler is None:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
+        if q.kind is QueryKind.SEARCH and (command := routed(q, relevance.topic_words(self.topic))):
+            return self.answer(command)
         return handler(q)
 
     def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
@@ -141,8 +143,7 @@ class TopicEngine:
         return self._answer(q, Kind.NOTICE, "That question is too long", (), intro=said, shareable=False)
 
     def article(self, q: Query) -> Answer:
-        """Article N's text, or the entry about it that answers what else the question asks ("is article 4
-        the same as the 1961 treaty": the comparison, not the wordings again); the article when none does."""
+        """Article N, or the entry that answers what more is asked ("is article 4 the same as the 1961 treaty")."""
         if relevance.asks_beyond_article(self.topic, q):
             found = self.search(q)
             if found.kind is not Kind.MISS:
@@ -326,8 +327,10 @@ class TopicEngine:
             return self._about_article(q, top.number, [top])
         if isinstance(top, Person):
             said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
+            if q.said and said:  # "what did Kim Jong Un say about the treaty": his words, not his profile
+                return self._answer(q, Kind.QUOTES, f"Quotes: {top.name}", said)
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
-        kept = relevance.kept(q, hits)
+        kept = relevance.kept(self.index, q, hits)
         top = kept[0].entry.ref
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
         title = kind_of(top).title(top)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from bot.core.gcpause import release
-from bot.core.text import fold
+from bot.core.text import abbreviated, fold
 
 KEY_BOOST = 2.0
 NAMING_MAX = 256  # an alias word shared by more entries than this names none of them: no key boost
@@ -58,8 +58,8 @@ def stem(token: str) -> str:
 def words_of(text: str) -> list[str]:
     """Folded word and number runs. ASCII text (most of it) takes a regex ~5x faster than the Unicode one."""
     if text.isascii():
-        return _ASCII_WORDS.findall(text.lower())
-    return _WORDS.findall(fold(text))
+        return _ASCII_WORDS.findall(abbreviated(text.lower()))
+    return _WORDS.findall(abbreviated(fold(text)))
 
 
 def analyse(text: str) -> list[str]:

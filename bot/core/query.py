@@ -28,7 +28,8 @@ STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but is are was were be been being do does did
     what when which who whom whose why how year years date day month said say says tell me about
     any this that these those it its there their they has have had can could would should will shall
-    please show give find i we you my our your as into than then so if not no yes""".split()  # noqa: SIM905
+    please show give find i we you my our your as into than then so if not no yes
+    yet already actually really just ever many much era pls""".split()  # noqa: SIM905
 )
 
 
@@ -195,3 +196,19 @@ def parse(raw: str) -> Query:
     if not all_content:
         return Query(raw, QueryKind.HELP)
     return Query(raw, QueryKind.SEARCH, all_content, said=said)
+
+
+_FILLERS = frozenset("based used list full complete whole entire thanks thx plz".split())  # noqa: SIM905
+_ROUTED = (QueryKind.TIMELINE, QueryKind.LATEST, QueryKind.SOURCES)
+
+
+def routed(q: Query, own: Iterable[str]) -> Query | None:
+    """A question that is a command once the words naming the topic itself and polite filler are set aside:
+    "pact timeline pls", "any latest developments on the pact?", "what sources is this based on"."""
+    mine = set(own)
+    rest = [t for t in q.terms if t not in mine and t not in _FILLERS]
+    if not rest:
+        return None
+    again = parse(" ".join(rest))
+    return Query(q.raw, again.kind, again.terms, year_from=again.year_from, year_to=again.year_to,
+                 month=again.month) if again.kind in _ROUTED else None  # fmt: skip

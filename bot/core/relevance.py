@@ -15,7 +15,8 @@ is offered only when:
   korean" of "south korean foreign minister", the speaker of a quote) and then goes another way ("south
   korean president"), it asks about another person, whatever words the quote happens to hold ("President").
 Two kinds of word are met without being in the entry's text, because they are about the entry all the same:
-- the topic's own document ("the treaty" of /pact): every entry is about it, whether or not it repeats the word.
+- the topic itself ("the treaty", the document of /pact, or "the pact"): every entry is about it, whether or
+  not it repeats the word.
   An entry named after another document of that kind ("1961 treaty", "soviet treaty") is not, and answers
   "the treaty" only when the question says which ("the 1961 treaty", "the soviet union ... a treaty") or
   names the entry as typed;
@@ -37,7 +38,7 @@ from bot.core.query import STOPWORDS, Query, beyond_article
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
-_UNQUALIFIED = STOPWORDS - {"which", "what", "whose"} | {""}  # "the treaty", "a treaty", "treaty": the own
+_UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
@@ -142,12 +143,14 @@ def about(
     names: Sequence[str] = (),
     document: str = "",
     role: str = "",
+    topic_words: Sequence[str] = (),
 ) -> bool:
     """True when `hit` answers the question; see the module's rules.
 
     `said`: the question asks who said these words, so they must be in the quote's own text. `names`: whom
     the entry is about (`names_of`). `document`: the name of the topic's own document ("the treaty").
-    `role`: the role of the quote's speaker ("South Korea's Foreign Minister").
+    `role`: the role of the quote's speaker ("South Korea's Foreign Minister"). `topic_words`: what else names
+    the topic itself ("pact" of /pact).
     """
     if names and names_someone_else(q, names):
         return False
@@ -171,17 +174,18 @@ def about(
         if tid is None:
             return False
         tids.append(tid)
+    implied = {head, *(stem(w) for w in topic_words)} - {""}
     held = []
     for tid in tids:
         if _holds(index.key_postings.get(tid) if said else index.postings[tid], d):
             held.append(tid)
-        elif said or (index.terms[tid] != head and index.terms[tid] not in roles):
+        elif said or (index.terms[tid] not in implied and index.terms[tid] not in roles):
             return False
-    own = [t for t in tids if t in held or index.terms[t] != head]  # the topic's own document is implied
+    asks = [t for t in tids if t in held or index.terms[t] not in implied]  # the topic itself is implied
     if not held:
         return False
-    if len(own) == 1 and not said:
-        names = (index.terms[own[0]], phrase(q.raw))
+    if len(asks) == 1 and not said:
+        names = (index.terms[asks[0]], phrase(q.raw))
         return any(d in index.phrases.get(name, ()) for name in names)
     return True
 
@@ -192,7 +196,14 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
     who = topic.person_by_id.get(ref.speaker) if isinstance(ref, Quote) else None
     role = (who.role or "") if who else ""
     document = topic.document.name if topic.document else ""
-    return about(index, q, hit, said=said, names=names_of(topic, ref), document=document, role=role)
+    mine = (topic.command.lstrip("/"), topic.topic)
+    return about(index, q, hit, said=said, names=names_of(topic, ref), document=document, role=role, topic_words=mine)
+
+
+def topic_words(topic: Topic) -> tuple[str, ...]:
+    """The words that name the topic itself, as typed: "pact" of /pact, "treaty" of its document."""
+    document = tokens(topic.document.name)[-1:] if topic.document else []
+    return (topic.command.lstrip("/"), topic.topic, *document)
 
 
 def asks_beyond_article(topic: Topic, q: Query) -> bool:
@@ -204,13 +215,26 @@ def asks_beyond_article(topic: Topic, q: Query) -> bool:
     return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
 
 
-def kept(q: Query, hits: Sequence[Hit]) -> list[Hit]:
+def named_in(index: SearchIndex, q: Query) -> set[int]:
+    """The entries a name of which (two words or more) the question says word for word: "in force" of "is the
+    treaty in force yet"."""
+    words = phrase(q.raw).split()
+    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
+    return {d for span in spans for d in index.phrases.get(span, ())}
+
+
+def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:
     """The hits about the question that make its answer, in order.
 
     Every entry about all the question asks belongs in it, however much more strongly the first is named
     ("who ratified the treaty": the summary, then each chamber's and leader's act); of the rest, those within
-    a third of the first. "what did KCNA say when ...": the words said come first.
+    a third of the first. Of entries that rank equal, one the question names comes first ("in force" of "is
+    the treaty in force yet": the entry into force, not a quote that says "force"). "what did KCNA say when
+    ...": the words said come first.
     """
-    ordered = sorted(hits, key=lambda h: not isinstance(h.entry.ref, Quote)) if q.said else list(hits)
+    named = named_in(index, q)
+    ordered = sorted(hits, key=lambda h: (-h.score, h.doc not in named))
+    if q.said:
+        ordered.sort(key=lambda h: not isinstance(h.entry.ref, Quote))
     first = ordered[0]
     return [h for h in ordered if h.score >= first.score / 3 or h.coverage >= first.coverage]

@@ -37,9 +37,14 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def abbreviated(text: str) -> str:
+    """ "U.S." and "U.N." (lower-cased) as the one word a reporter types ("us", "un"), not "u" and "s"."""
+    return text.replace("u.s.", "us").replace("u.n.", "un") if "." in text else text
+
+
 def tokens(text: str) -> list[str]:
-    """Split folded text into word tokens ("Ho-jin" → "ho", "jin"; "art.4" → "art", "4")."""
-    return _TOKEN.findall(fold(text))
+    """Split folded text into word tokens ("Ho-jin" → "ho", "jin"; "art.4" → "art", "4"; "U.S." → "us")."""
+    return _TOKEN.findall(abbreviated(fold(text)))
 
 
 def split_alnum(token: str) -> list[str]:

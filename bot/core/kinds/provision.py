@@ -59,9 +59,11 @@ def build(ctx: Builder, raw: Raw) -> tuple[Provision, ...]:
 
 
 def doc(topic: Topic, p: Provision) -> Doc:
-    """Named by its label, its number ("article 51", as a reporter types it) and its document."""
+    """Named by its label, its number ("article 51", as a reporter types it) and its document; found also by
+    what cites it ("which article of the UN Charter does the treaty cite")."""
     numbered = (f"article {p.number}",) if p.number is not None else ()
-    return Doc(KIND.name, p.id, (p.label, *numbered, p.document, *p.aliases), p.text, p)
+    cited = f" Cited by {p.cited_by}." if p.cited_by else ""
+    return Doc(KIND.name, p.id, (p.label, *numbered, p.document, *p.aliases), p.text + cited, p)
 
 
 def item(topic: Topic, p: Provision) -> Item:
