@@ -24,7 +24,7 @@ from bot.core.kinds.person import Person
 from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
 from bot.core.model import Knowledge, Topic
-from bot.core.query import Query, QueryKind, routed
+from bot.core.query import Query, QueryKind
 from bot.core.timeline import timeline_cut
 from bot.core.wording import marked_all
 
@@ -98,9 +98,8 @@ class TopicEngine:
         }.get(q.kind)
         if handler is None:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
-        if q.kind is QueryKind.SEARCH and (command := routed(q, relevance.topic_words(self.topic))):
-            return self.answer(command)
-        return handler(q)
+        understood = relevance.understood(self.topic, self.index, q)
+        return handler(q) if understood is q else self.answer(understood)
 
     def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
         """Whether a hit may be offered as the answer (bot/core/relevance.py)."""

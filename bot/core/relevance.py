@@ -29,12 +29,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core.index import Hit, SearchIndex, phrase, stem
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
-from bot.core.query import STOPWORDS, Query, beyond_article
+from bot.core.query import STOPWORDS, Query, QueryKind, beyond_article, routed
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
@@ -198,6 +199,21 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
     return about(index, q, hit, said=said, names=names_of(topic, ref), document=document, role=role, topic_words=mine)
+
+
+def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
+    """The question as the topic understands it: a command said with the topic's name or filler ("pact
+    timeline pls") is that command; a word naming the topic that no entry uses ("the accord" of /accord) asks
+    nothing. `q` itself when neither applies."""
+    if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
+        return q
+    mine = topic_words(topic)
+    command = routed(q, mine) if q.kind is QueryKind.SEARCH else None
+    if command is not None:
+        return command
+    unused = {t for t in q.terms if t in mine and stem(t) not in index.vocab}
+    kept = tuple(t for t in q.terms if t not in unused)
+    return replace(q, terms=kept) if unused and kept else q
 
 
 def topic_words(topic: Topic) -> tuple[str, ...]:

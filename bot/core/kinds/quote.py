@@ -74,7 +74,7 @@ def speaker(topic: Topic, q: Quote) -> str:
 
 def doc(topic: Topic, q: Quote) -> Doc:
     who = topic.person_by_id.get(q.speaker)
-    names = [who.name, *who.aliases] if who else [q.speaker]
+    names = [who.name, *who.aliases, who.role or ""] if who else [q.speaker]  # a minister speaks for a country
     return Doc(KIND.name, q.id, (q.text,), " ".join([*names, q.context or ""]), q)
 
 

@@ -1,0 +1,100 @@
+"""Questions worded as reporters word them, answered by the entry they are about (tests/fixtures/understanding).
+
+Each question here was a miss or led with the wrong entry before: the words it uses are not the entry's own
+("the accord" for the topic's treaty, "south korea" for the South Korean minister, "december 5" for an event
+dated 2024-12-05), or a stronger-named entry ranked first. Traps stay honest misses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer import Answer, Kind
+from tests.support.asking import Door, open_door
+from tests.support.paths import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def accord() -> Door:
+    return open_door(FIXTURES / "understanding", "/accord")
+
+
+def ids(a: Answer) -> list[str | None]:
+    return [i.entry_id for i in a.items]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # The topic's own treaty is not the 1961 one, though that one's name holds "cold war alliance".
+        ("is the treaty an alliance", "kim-level-of-alliance"),
+        ("is the 1961 treaty an alliance", "1961-treaty-signed"),  # named: the other treaty
+        ("which treaty was the cold war alliance", "1961-treaty-signed"),  # "which treaty" asks for another
+        # The topic's own treaty and name are implied: an entry about it need not repeat them.
+        ("putin treaty alliance", "putin-not-alliance"),
+        ("putin accord alliance", "putin-not-alliance"),
+        # A minister speaks for the country in the role.
+        ("did south korea expect it", "lee-did-not-expect"),
+        # Events are found by the day a reporter names.
+        ("what did the agency report on december 5", "agency-reports-entry-into-force"),
+        # "what did X say": X's words first, then what else is about it.
+        ("what did the agency say when the treaty entered into force", "agency-security-device"),
+        ("what did kim jong un say", "kim-level-of-alliance"),
+        # An article question asking more than the article: the entry that answers it.
+        ("is article 4 the same as the 1961 treaty", "article-4-like-1961"),
+        ("article 4 text", "article-4"),  # the article itself
+        ("wire article 4", "article-4"),  # an outlet's wording: the article, which shows it
+        # "U.S." is "us"; "many" and "yet" ask nothing an entry must say.
+        ("how many troops did the us confirm", "us-confirms-troops"),
+        ("is the treaty in force yet", "entry-into-force"),
+        # Of entries that rank equal, the one the question names ("in force") comes first.
+        ("is the treaty in force", "entry-into-force"),
+        # A provision is found by what cites it.
+        ("which article of the un charter does the treaty cite", "un-charter-article-51"),
+    ],
+)
+def test_the_question_is_answered_by_what_it_is_about(accord: Door, text: str, lead: str) -> None:
+    a = accord.answer(text)
+    assert a.kind is not Kind.MISS, text
+    assert ids(a)[0] == lead, (text, ids(a))
+
+
+def test_said_questions_answer_with_quotes(accord: Door) -> None:
+    assert accord.answer("what did kim jong un say").kind is Kind.QUOTES
+    assert accord.answer("kim jong un").kind is Kind.PERSON  # the person, when words are not asked for
+
+
+def test_every_entry_about_all_the_words_is_kept(accord: Door) -> None:
+    """The summary is named by the question word for word; each chamber's act is about it all the same."""
+    a = accord.answer("who ratified the treaty")
+    assert ids(a)[:1] == ["ratified-in-november"]
+    assert "duma-ratifies" in ids(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("accord timeline pls", Kind.TIMELINE),
+        ("what sources is this based on", Kind.SOURCES),
+        ("any latest developments on the accord?", Kind.LATEST),
+    ],
+)
+def test_a_command_said_with_the_topic_name_or_filler_is_the_command(accord: Door, text: str, kind: Kind) -> None:
+    assert accord.answer(text).kind is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "president of south korea",  # the minister's country with another's title: not the minister
+        "south korean president",
+        "who is the president of south korea",
+        "nuclear treaty",  # the topic's own word does not make a question about anything it covers
+        "treaty",
+        "accord",
+        "kim jong gyu treaty",
+    ],
+)
+def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
+    a = accord.answer(text)
+    assert a.kind is Kind.MISS, (text, ids(a))
