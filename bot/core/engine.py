@@ -310,6 +310,9 @@ class TopicEngine:
         return self._answer(q, Kind.WHEN, best.when, items)
 
     def search(self, q: Query) -> Answer:
+        stories = source.asked_about(self.topic, q.terms)  # "who wrote the reuters story"
+        if stories:
+            return self._answer(q, Kind.SOURCES, f"Sources: {stories[0].outlet}", map(self.item, stories))
         found = self.index.search(q.terms, limit=MAX_ITEMS, whole=q.raw)
         hits = [h for h in found.hits if h.coverage >= MIN_COVERAGE and self._about(q, h)]
         if not hits:
@@ -336,15 +339,7 @@ class TopicEngine:
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
 
     def _suggest(self, found: SearchResult) -> list[str]:
-        return [self._suggestion(h) for h in found.hits[:3]]
-
-    def _suggestion(self, hit: Hit) -> str:
-        """Something short to ask instead: who said a quote, or an entry's title or alias, never a passage."""
-        ref = hit.entry.ref
-        if isinstance(ref, Quote):
-            return f"quotes {self.speaker(ref)}"
-        label = hit.entry.label
-        return label if label and len(label) <= MAX_SUGGESTION else hit.entry.entry_id.replace("-", " ")
+        return relevance.suggestions(self.topic, found.hits[:3], MAX_SUGGESTION)
 
 
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:

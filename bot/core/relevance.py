@@ -22,6 +22,8 @@ Two kinds of word are met without being in the entry's text, because they are ab
   names the entry as typed;
 - a quote's speaker's role: the South Korean foreign minister speaks for South Korea, unless the question
   puts another person's title on those words ("president of south korea").
+An event answers "when" only for what it dates, not for a moment it names to place it ("soon after his
+inauguration").
 Otherwise the engine answers with an honest miss that suggests the nearest entries.
 """
 
@@ -32,14 +34,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core.index import Hit, SearchIndex, phrase, stem
+from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
-from bot.core.kinds.quote import Quote
+from bot.core.kinds.quote import Quote, speaker
 from bot.core.model import Topic
 from bot.core.query import STOPWORDS, Query, QueryKind, beyond_article, routed
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
+_WHEN = frozenset({"when", "date", "day", "year"})  # words that ask for a date
+_MOMENTS = frozenset({"after", "before", "since", "following", "until", "ahead"})  # another moment follows
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
@@ -191,11 +196,26 @@ def about(
     return True
 
 
+def dated_otherwise(q: Query, what: str) -> bool:
+    """The question asks when something happened that the event names only as another moment: "putin
+    inauguration date" against "Putin visits China, soon after his inauguration" (the visit's date, not the
+    inauguration's)."""
+    typed = [t for t in tokens(q.raw)]
+    if q.kind is not QueryKind.WHEN and not _WHEN & set(typed):
+        return False
+    said = [stem(t) for t in tokens(what)]
+    cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
+    main, other = set(said[:cut]), set(said[cut:])
+    return any(t in other and t not in main for t in (stem(t) for t in q.terms))
+
+
 def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool = False) -> bool:
     """`about`, with what the topic says of the entry: whom it is about, its speaker's role, the topic's document."""
     ref = hit.entry.ref
     who = topic.person_by_id.get(ref.speaker) if isinstance(ref, Quote) else None
     role = (who.role or "") if who else ""
+    if isinstance(ref, Event) and dated_otherwise(q, ref.what):
+        return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
     return about(index, q, hit, said=said, names=names_of(topic, ref), document=document, role=role, topic_words=mine)
@@ -254,3 +274,17 @@ def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:
         ordered.sort(key=lambda h: not isinstance(h.entry.ref, Quote))
     first = ordered[0]
     return [h for h in ordered if h.score >= first.score / 3 or h.coverage >= first.coverage]
+
+
+def suggestions(topic: Topic, hits: Sequence[Hit], longest: int) -> list[str]:
+    """Something short to ask instead of each hit: who said a quote, or an entry's title or alias, never a
+    passage (a label over `longest` characters gives way to the entry's id)."""
+    out = []
+    for hit in hits:
+        ref = hit.entry.ref
+        label = hit.entry.label
+        if isinstance(ref, Quote):
+            out.append(f"quotes {speaker(topic, ref)}")
+        else:
+            out.append(label if label and len(label) <= longest else hit.entry.entry_id.replace("-", " "))
+    return out

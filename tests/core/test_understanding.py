@@ -71,6 +71,14 @@ def test_every_entry_about_all_the_words_is_kept(accord: Door) -> None:
     assert "duma-ratifies" in ids(a)
 
 
+def test_a_question_about_a_story_answers_with_its_source(accord: Door) -> None:
+    a = accord.answer("who wrote the wire story")
+    assert a.kind is Kind.SOURCES
+    assert ids(a) == ["wire"]
+    assert a.items[0].detail == "By Jane Doe"
+    assert accord.answer("when did putin visit china").kind is Kind.WHEN  # what the event dates still answers
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
@@ -93,6 +101,8 @@ def test_a_command_said_with_the_topic_name_or_filler_is_the_command(accord: Doo
         "treaty",
         "accord",
         "kim jong gyu treaty",
+        "putin inauguration date",  # the event named after it dates the visit to China that followed it
+        "when was putin's inauguration",
     ],
 )
 def test_traps_stay_honest_misses(accord: Door, text: str) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core import datecheck
 from bot.core.answer import Citation, Disputed, Item, ItemKind
 from bot.core.dates import PartialDate
+from bot.core.index import analyse, stem
 from bot.core.kinds.base import EntryKind, Raw
 from bot.core.model import Attestation, Mirror, Side, Source, Topic
 from bot.core.verify import SourceText
@@ -78,6 +79,20 @@ def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
         archived_from=s.get("archived_from"),
         corrections=ctx.corrections(s.get("corrections"), (*path, "corrections")),
     )
+
+
+_STORY_WORDS = "wrote write written writer author authors byline reporter reporters story headline link"
+_ABOUT_A_STORY = frozenset(stem(w) for w in _STORY_WORDS.split())
+
+
+def asked_about(topic: Topic, terms: Iterable[str]) -> tuple[Source, ...]:
+    """The sources a question asks about as stories ("who wrote the reuters story"): it names their outlet
+    and asks for their author, headline or link, and nothing else."""
+    words = {stem(t) for t in terms}
+    outlet = words - _ABOUT_A_STORY
+    if not outlet or outlet == words:
+        return ()
+    return tuple(s for s in topic.sources if outlet <= set(analyse(f"{s.outlet} {s.id}")))
 
 
 def item(topic: Topic, s: Source) -> Item:
