@@ -29,6 +29,7 @@ Otherwise the engine answers with an honest miss that suggests the nearest entri
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
@@ -43,6 +44,7 @@ from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
+_CAPITALS = re.compile(r"[^\W\d_]+")
 _WHEN = frozenset({"when", "date", "day", "year"})  # words that ask for a date
 _MOMENTS = frozenset({"after", "before", "since", "following", "until", "ahead"})  # another moment follows
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
@@ -64,6 +66,11 @@ def names_of(topic: Topic, ref: object) -> tuple[str, ...]:
 
 def _words(text: str) -> list[str]:
     return [stem(t) for t in tokens(text) if t not in STOPWORDS]
+
+
+def _capitalised(text: str) -> set[str]:
+    """The words written with a capital, as typed: names and titles ("South Korea's Foreign Minister")."""
+    return {stem(t.casefold()) for t in _CAPITALS.findall(text) if t[0].isupper()}
 
 
 def head_of(name: str) -> str:
@@ -149,14 +156,15 @@ def about(
     names: Sequence[str] = (),
     document: str = "",
     role: str = "",
+    spoken: str = "",
     topic_words: Sequence[str] = (),
 ) -> bool:
     """True when `hit` answers the question; see the module's rules.
 
     `said`: the question asks who said these words, so they must be in the quote's own text. `names`: whom
     the entry is about (`names_of`). `document`: the name of the topic's own document ("the treaty").
-    `role`: the role of the quote's speaker ("South Korea's Foreign Minister"). `topic_words`: what else names
-    the topic itself ("pact" of /pact).
+    `role`: the role of the quote's speaker ("South Korea's Foreign Minister"), `spoken` the quote's own words
+    and context. `topic_words`: what else names the topic itself ("pact" of /pact).
     """
     if names and names_someone_else(q, names):
         return False
@@ -170,6 +178,11 @@ def about(
     roles = frozenset(w for w in _words(role) if len(w) > 1) if not said else frozenset()
     if roles and titled_otherwise(index, q, tuple(roles), [w for n in names for w in _words(n)]):
         return False
+    # The role counts for the names and titles it gives ("South Korea", "Foreign Minister"), not for its other
+    # words ("responded through its national security council" would answer "japan responded" with Seoul's
+    # words on Japan).
+    own = set(_words(spoken)) | {w for n in names for w in _words(n)} | _capitalised(role)
+    borrowed = {w for w in roles if w not in own}
     tids = []
     for term in asked:
         tid = index.vocab.get(term)
@@ -183,9 +196,9 @@ def about(
     implied = {head, *(stem(w) for w in topic_words)} - {""}
     held = []
     for tid in tids:
-        if _holds(index.key_postings.get(tid) if said else index.postings[tid], d):
+        if index.terms[tid] not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d):
             held.append(tid)
-        elif said or (index.terms[tid] not in implied and index.terms[tid] not in roles):
+        elif said or index.terms[tid] not in implied:
             return False
     asks = [t for t in tids if t in held or index.terms[t] not in implied]  # the topic itself is implied
     if not held:
@@ -200,8 +213,7 @@ def dated_otherwise(q: Query, what: str) -> bool:
     """The question asks when something happened that the event names only as another moment: "putin
     inauguration date" against "Putin visits China, soon after his inauguration" (the visit's date, not the
     inauguration's)."""
-    typed = [t for t in tokens(q.raw)]
-    if q.kind is not QueryKind.WHEN and not _WHEN & set(typed):
+    if q.kind is not QueryKind.WHEN and not _WHEN & set(tokens(q.raw)):
         return False
     said = [stem(t) for t in tokens(what)]
     cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
@@ -214,11 +226,13 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
     ref = hit.entry.ref
     who = topic.person_by_id.get(ref.speaker) if isinstance(ref, Quote) else None
     role = (who.role or "") if who else ""
+    spoken = f"{ref.text} {ref.context or ''}" if isinstance(ref, Quote) else ""
     if isinstance(ref, Event) and dated_otherwise(q, ref.what):
         return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
-    return about(index, q, hit, said=said, names=names_of(topic, ref), document=document, role=role, topic_words=mine)
+    names = names_of(topic, ref)
+    return about(index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine)
 
 
 def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:

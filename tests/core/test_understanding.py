@@ -96,6 +96,7 @@ def test_a_command_said_with_the_topic_name_or_filler_is_the_command(accord: Doo
     [
         "president of south korea",  # the minister's country with another's title: not the minister
         "south korean president",
+        "responded so soon",  # "responded" is in the role, not a name or title: the minister's words do not say it
         "who is the president of south korea",
         "nuclear treaty",  # the topic's own word does not make a question about anything it covers
         "treaty",
