@@ -33,6 +33,19 @@ STOPWORDS = frozenset(
 )
 
 
+# Words a reporter uses for what the sources say in other words, and spelling variants: a word asked is met by
+# any word of its group. Kept to acts and things that news about agreements names both ways; a word no group
+# holds must be in the entry itself.
+_SAME = (
+    "react reacts reacted reaction reactions respond responds responded response responses",
+    "approve approves approved approval ratify ratifies ratified ratification endorse endorses endorsed",
+    "boost boosts boosted strengthen strengthens strengthened bolster bolsters bolstered",
+    "defense defence",
+    "offense offence",
+)
+SAME_AS: dict[str, tuple[str, ...]] = {w: tuple(g.split()) for g in _SAME for w in g.split()}
+
+
 class QueryKind(StrEnum):
     HELP = "help"
     ARTICLE = "article"

@@ -39,11 +39,12 @@ from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote, speaker
 from bot.core.model import Topic
-from bot.core.query import STOPWORDS, Query, QueryKind, beyond_article, routed
+from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind, beyond_article, routed
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
+_SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _WHEN = frozenset({"when", "date", "day", "year"})  # words that ask for a date
 _MOMENTS = frozenset({"after", "before", "since", "following", "until", "ahead"})  # another moment follows
@@ -184,6 +185,7 @@ def about(
     own = set(_words(spoken)) | {w for n in names for w in _words(n)} | _capitalised(role)
     borrowed = {w for w in roles if w not in own}
     tids = []
+    asked_as: dict[int, str] = {}
     for term in asked:
         tid = index.vocab.get(term)
         if tid is None:
@@ -193,12 +195,15 @@ def about(
         if tid is None:
             return False
         tids.append(tid)
+        asked_as[tid] = term
     implied = {head, *(stem(w) for w in topic_words)} - {""}
     held = []
     for tid in tids:
-        if index.terms[tid] not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d):
+        term = index.terms[tid]
+        own_word = term not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d)
+        if own_word or (not said and _held_as(index, d, borrowed, term, asked_as.get(tid, ""))):
             held.append(tid)
-        elif said or index.terms[tid] not in implied:
+        elif said or term not in implied:
             return False
     asks = [t for t in tids if t in held or index.terms[t] not in implied]  # the topic itself is implied
     if not held:
@@ -207,6 +212,16 @@ def about(
         names = (index.terms[asks[0]], phrase(q.raw))
         return any(d in index.phrases.get(name, ()) for name in names)
     return True
+
+
+def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> bool:
+    """Whether entry `d` says one of these words in other words of the same group ("ratify" for "approve"),
+    not only in its speaker's role (`borrowed`)."""
+    for word in {stem(w) for t in terms for w in _SAME_STEMS.get(t, ())} - borrowed:
+        tid = index.vocab.get(word)
+        if tid is not None and _holds(index.postings[tid], d):
+            return True
+    return False
 
 
 def dated_otherwise(q: Query, what: str) -> bool:
@@ -246,8 +261,15 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     if command is not None:
         return command
     unused = {t for t in q.terms if t in mine and stem(t) not in index.vocab}
-    kept = tuple(t for t in q.terms if t not in unused)
-    return replace(q, terms=kept) if unused and kept else q
+    kept = tuple(_known(index, t) for t in q.terms if t not in unused)
+    return replace(q, terms=kept) if kept != q.terms and kept else q
+
+
+def _known(index: SearchIndex, term: str) -> str:
+    """A word no entry uses, as a word of its group that one does ("react" as "respond"); else the word."""
+    if stem(term) in index.vocab:
+        return term
+    return next((w for w in SAME_AS.get(term, ()) if stem(w) in index.vocab), term)
 
 
 def topic_words(topic: Topic) -> tuple[str, ...]:

@@ -49,6 +49,9 @@ def ids(a: Answer) -> list[str | None]:
         ("is the treaty in force yet", "entry-into-force"),
         # Of entries that rank equal, the one the question names ("in force") comes first.
         ("is the treaty in force", "entry-into-force"),
+        # A word the sources say otherwise: "approve" for "ratified", "react" (which no entry uses) for "responded".
+        ("did the state duma approve it", "duma-ratifies"),
+        ("how did south korea react", "south-korea-response"),
         # A provision is found by what cites it.
         ("which article of the un charter does the treaty cite", "un-charter-article-51"),
     ],
