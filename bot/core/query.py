@@ -213,6 +213,7 @@ def parse(raw: str) -> Query:
 
 _FILLERS = frozenset("based used list full complete whole entire thanks thx plz".split())  # noqa: SIM905
 _ROUTED = (QueryKind.TIMELINE, QueryKind.LATEST, QueryKind.SOURCES)
+_COMMANDS = frozenset(("timeline", "history", "chronology", "events", "sources", "source", *_LATEST_WORDS))
 
 
 def routed(q: Query, own: Iterable[str]) -> Query | None:
@@ -220,7 +221,7 @@ def routed(q: Query, own: Iterable[str]) -> Query | None:
     "pact timeline pls", "any latest developments on the pact?", "what sources is this based on"."""
     mine = set(own)
     rest = [t for t in q.terms if t not in mine and t not in _FILLERS]
-    if not rest:
+    if not rest or not _COMMANDS.intersection(rest):  # parsing again costs more than this look
         return None
     again = parse(" ".join(rest))
     return Query(q.raw, again.kind, again.terms, year_from=again.year_from, year_to=again.year_to,

@@ -33,6 +33,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from bot.core.index import Hit, SearchIndex, phrase, stem
 from bot.core.kinds.event import Event
@@ -46,8 +47,8 @@ _SHARED = 2  # words a question must share with the start of a name before going
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _CAPITALS = re.compile(r"[^\W\d_]+")
-_WHEN = frozenset({"when", "date", "day", "year"})  # words that ask for a date
-_MOMENTS = frozenset({"after", "before", "since", "following", "until", "ahead"})  # another moment follows
+_WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
+_MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
@@ -65,8 +66,15 @@ def names_of(topic: Topic, ref: object) -> tuple[str, ...]:
     return (person.name, *person.aliases) if isinstance(person, Person) else ()
 
 
-def _words(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text) if t not in STOPWORDS]
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> tuple[str, ...]:
+    """Every word of a name, role, alias or question, stemmed: asked again for each hit, so remembered."""
+    return tuple(stem(t) for t in tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in tokens(text) if t not in STOPWORDS)
 
 
 def _capitalised(text: str) -> set[str]:
@@ -85,7 +93,7 @@ def qualifiers(aliases: Sequence[str], head: str) -> frozenset[str]:
     "1961 treaty" and "soviet treaty". Empty when no name of the entry qualifies the head word."""
     out: set[str] = set()
     for alias in aliases:
-        words = [stem(t) for t in tokens(alias)]  # "approves the treaty" is the topic's own: "the" qualifies none
+        words = _stems(alias)  # "approves the treaty" is the topic's own: "the" qualifies none
         out.update(words[i - 1] for i, w in enumerate(words) if w == head and i > 0)
     return frozenset(out - STOPWORDS)
 
@@ -98,7 +106,7 @@ def _another_document(
     if not head or head not in asked:
         return False
     quals = qualifiers(aliases, head)
-    typed_words = [stem(t) for t in tokens(q.raw)]
+    typed_words = _stems(q.raw)
     if not quals or quals & set(typed_words):
         return False
     before = {typed_words[i - 1] if i else "" for i, w in enumerate(typed_words) if w == head}
@@ -118,7 +126,7 @@ def _person_word(index: SearchIndex, term: str) -> bool:
 def titled_otherwise(index: SearchIndex, q: Query, role: Sequence[str], own: Sequence[str]) -> bool:
     """The question puts a title the speaker does not have on the words of the speaker's role: "president of
     south korea" against "South Korea's Foreign Minister" (a question about the president, not the minister)."""
-    said = [stem(t) for t in tokens(q.raw)]
+    said = _stems(q.raw)
     mine = set(role) | set(own)
     for i, w in enumerate(said):
         if w not in role:
@@ -177,13 +185,13 @@ def about(
     if _another_document(index, q, d, asked, head, getattr(hit.entry.ref, "aliases", ())):
         return False
     roles = frozenset(w for w in _words(role) if len(w) > 1) if not said else frozenset()
-    if roles and titled_otherwise(index, q, tuple(roles), [w for n in names for w in _words(n)]):
+    named = [w for n in names for w in _words(n)] if roles else []
+    if roles and titled_otherwise(index, q, tuple(roles), named):
         return False
     # The role counts for the names and titles it gives ("South Korea", "Foreign Minister"), not for its other
     # words ("responded through its national security council" would answer "japan responded" with Seoul's
     # words on Japan).
-    own = set(_words(spoken)) | {w for n in names for w in _words(n)} | _capitalised(role)
-    borrowed = {w for w in roles if w not in own}
+    borrowed = set(roles) - set(_words(spoken)) - set(named) - _capitalised(role) if roles else set()
     tids = []
     asked_as: dict[int, str] = {}
     for term in asked:
@@ -228,9 +236,9 @@ def dated_otherwise(q: Query, what: str) -> bool:
     """The question asks when something happened that the event names only as another moment: "putin
     inauguration date" against "Putin visits China, soon after his inauguration" (the visit's date, not the
     inauguration's)."""
-    if q.kind is not QueryKind.WHEN and not _WHEN & set(tokens(q.raw)):
+    if q.kind is not QueryKind.WHEN and not _WHEN & set(_stems(q.raw)):
         return False
-    said = [stem(t) for t in tokens(what)]
+    said = _stems(what)
     cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
     main, other = set(said[:cut]), set(said[cut:])
     return any(t in other and t not in main for t in (stem(t) for t in q.terms))
