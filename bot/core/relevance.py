@@ -34,6 +34,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from bot.core.index import Hit, SearchIndex, phrase, stem
 from bot.core.kinds.event import Event
@@ -46,6 +47,7 @@ from bot.core.text import tokens
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
+_PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
 _MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
@@ -116,11 +118,28 @@ def _another_document(
     return not any(d in index.phrases.get(p, ()) for p in typed)
 
 
+def _people(index: SearchIndex) -> tuple[int, int, frozenset[int]]:
+    """The entry numbers of the topic's people: a run (the engine lists entries kind by kind), or a set."""
+    found = _PEOPLE.get(index)
+    if found is None:
+        people = [d for d, e in enumerate(index.entries) if e.kind == "person"]
+        run = bool(people) and people[-1] - people[0] + 1 == len(people)
+        found = (people[0], people[-1] + 1, frozenset()) if run else (0, 0, frozenset(people))
+        _PEOPLE[index] = found
+    return found
+
+
 def _person_word(index: SearchIndex, term: str) -> bool:
     """Whether a word is in the name of someone the topic knows ("president" of "russian president")."""
     tid = index.vocab.get(term)
     keyed = index.key_postings.get(tid) if tid is not None else None
-    return bool(keyed) and any(index.entries[d].kind == "person" for d in keyed or ())
+    if not keyed:
+        return False
+    lo, hi, scattered = _people(index)
+    if scattered:
+        return any(d in scattered for d in keyed)
+    i = bisect_left(keyed, lo)
+    return i < len(keyed) and keyed[i] < hi
 
 
 def titled_otherwise(index: SearchIndex, q: Query, role: Sequence[str], own: Sequence[str]) -> bool:
