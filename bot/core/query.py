@@ -40,6 +40,8 @@ _SAME = (
     "react reacts reacted reaction reactions respond responds responded response responses",
     "approve approves approved approval ratify ratifies ratified ratification endorse endorses endorsed",
     "boost boosts boosted strengthen strengthens strengthened bolster bolsters bolstered",
+    "commitment commitments clause clauses pledge pledges obligation obligations",
+    "translation translations text texts version versions",
     "defense defence",
     "offense offence",
 )

@@ -52,6 +52,8 @@ def ids(a: Answer) -> list[str | None]:
         # A word the sources say otherwise: "approve" for "ratified", "react" (which no entry uses) for "responded".
         ("did the state duma approve it", "duma-ratifies"),
         ("how did south korea react", "south-korea-response"),
+        ("is there a mutual defense commitment", "article-4"),  # "mutual defence clause", spelt and said otherwise
+        ("is the wire translation official", "official-text"),  # its "English text"
         # A provision is found by what cites it.
         ("which article of the un charter does the treaty cite", "un-charter-article-51"),
     ],
