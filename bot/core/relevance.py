@@ -90,14 +90,19 @@ def head_of(name: str) -> str:
     return words[-1] if words else ""
 
 
-def qualifiers(aliases: Sequence[str], head: str) -> frozenset[str]:
-    """The words that make an entry's names another document than the topic's own: "1961" and "soviet" of
-    "1961 treaty" and "soviet treaty". Empty when no name of the entry qualifies the head word."""
-    out: set[str] = set()
+def qualifiers(aliases: Sequence[str], head: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that make an entry's names another document than the topic's own ("1961" and "soviet" of
+    "1961 treaty" and "soviet treaty"), and the other words of those names ("replac" of "2000 treaty
+    replaced"). Empty when no name of the entry qualifies the head word."""
+    quals: set[str] = set()
+    said: set[str] = set()
     for alias in aliases:
         words = _stems(alias)  # "approves the treaty" is the topic's own: "the" qualifies none
-        out.update(words[i - 1] for i, w in enumerate(words) if w == head and i > 0)
-    return frozenset(out - STOPWORDS)
+        found = {words[i - 1] for i, w in enumerate(words) if w == head and i > 0} - STOPWORDS
+        if found:
+            quals |= found
+            said.update(words)
+    return frozenset(quals), frozenset(said - quals - {head})
 
 
 def _another_document(
@@ -107,9 +112,9 @@ def _another_document(
     after another one ("cold war alliance", "1961 treaty") that the question does not name."""
     if not head or head not in asked:
         return False
-    quals = qualifiers(aliases, head)
+    quals, said = qualifiers(aliases, head)
     typed_words = _stems(q.raw)
-    if not quals or quals & set(typed_words):
+    if not quals or quals & set(typed_words) or said & set(asked):  # "what did the treaty replace"
         return False
     before = {typed_words[i - 1] if i else "" for i, w in enumerate(typed_words) if w == head}
     if before - _UNQUALIFIED:  # "which treaty", "the previous treaty": not (only) the topic's own

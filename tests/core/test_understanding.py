@@ -30,6 +30,7 @@ def ids(a: Answer) -> list[str | None]:
         ("is the treaty an alliance", "kim-level-of-alliance"),
         ("is the 1961 treaty an alliance", "1961-treaty-signed"),  # named: the other treaty
         ("which treaty was the cold war alliance", "1961-treaty-signed"),  # "which treaty" asks for another
+        ("what did the treaty replace", "replaces-1961"),  # what the other treaty's name says ("replaced")
         # The topic's own treaty and name are implied: an entry about it need not repeat them.
         ("putin treaty alliance", "putin-not-alliance"),
         ("putin accord alliance", "putin-not-alliance"),
@@ -37,6 +38,7 @@ def ids(a: Answer) -> list[str | None]:
         ("did south korea expect it", "lee-did-not-expect"),
         # Events are found by the day a reporter names.
         ("what did the agency report on december 5", "agency-reports-entry-into-force"),
+        ("what happened on june 19", "treaty-signed"),
         # "what did X say": X's words first, then what else is about it.
         ("what did the agency say when the treaty entered into force", "agency-security-device"),
         ("what did kim jong un say", "kim-level-of-alliance"),
