@@ -284,17 +284,26 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
 
 def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     """The question as the topic understands it: a command said with the topic's name or filler ("pact
-    timeline pls") is that command; a word naming the topic that no entry uses ("the accord" of /accord) asks
-    nothing. `q` itself when neither applies."""
+    timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
+    the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
+    entry uses is asked as its group's word that one does. `q` itself when nothing applies."""
     if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
         return q
     mine = topic_words(topic)
     command = routed(q, mine) if q.kind is QueryKind.SEARCH else None
     if command is not None:
         return command
-    unused = {t for t in q.terms if t in mine and stem(t) not in index.vocab}
-    kept = tuple(_known(index, t) for t in q.terms if t not in unused)
-    return replace(q, terms=kept) if kept != q.terms and kept else q
+    head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
+    document = head if head and stem(head) in index.vocab else ""
+    kept = []
+    for t in q.terms:
+        if t in mine and t != head:
+            if document or stem(t) in index.vocab:
+                kept.append(document or t)
+        else:
+            kept.append(_known(index, t))
+    terms = tuple(dict.fromkeys(kept))
+    return replace(q, terms=terms) if terms != q.terms and terms else q
 
 
 def _known(index: SearchIndex, term: str) -> str:

@@ -34,6 +34,7 @@ def ids(a: Answer) -> list[str | None]:
         # The topic's own treaty and name are implied: an entry about it need not repeat them.
         ("putin treaty alliance", "putin-not-alliance"),
         ("putin accord alliance", "putin-not-alliance"),
+        ("is the accord an alliance", "kim-level-of-alliance"),  # the topic's name is its document's
         # A minister speaks for the country in the role.
         ("did south korea expect it", "lee-did-not-expect"),
         # Events are found by the day a reporter names.
