@@ -345,7 +345,8 @@ def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:
     the treaty in force yet": the entry into force, not a quote that says "force"). "what did KCNA say when
     ...": the words said come first.
     """
-    named = named_in(index, q)
+    tied = len({h.score for h in hits}) < len(hits)
+    named = named_in(index, q) if tied else set()  # only ties need it
     ordered = sorted(hits, key=lambda h: (-h.score, h.doc not in named))
     if q.said:
         ordered.sort(key=lambda h: not isinstance(h.entry.ref, Quote))
