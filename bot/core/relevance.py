@@ -14,14 +14,16 @@ is offered only when:
 - the question does not name someone else: when it starts a person's name the entry answers to ("south
   korean" of "south korean foreign minister", the speaker of a quote) and then goes another way ("south
   korean president"), it asks about another person, whatever words the quote happens to hold ("President").
-Two kinds of word are met without being in the entry's text, because they are about the entry all the same:
+Some words are met without being in the entry's text, because they are about the entry all the same:
 - the topic itself ("the treaty", the document of /pact, or "the pact"): every entry is about it, whether or
-  not it repeats the word.
-  An entry named after another document of that kind ("1961 treaty", "soviet treaty") is not, and answers
-  "the treaty" only when the question says which ("the 1961 treaty", "the soviet union ... a treaty") or
-  names the entry as typed;
-- a quote's speaker's role: the South Korean foreign minister speaks for South Korea, unless the question
-  puts another person's title on those words ("president of south korea").
+  not it repeats the word. An entry named after another document of that kind ("1961 treaty", "soviet
+  treaty") is not, and answers "the treaty" only when the question says which ("the 1961 treaty", "which
+  treaty"), says what that name says ("what did the treaty replace": "2000 treaty replaced") or names the
+  entry as typed;
+- a word the sources say otherwise (`query.SAME_AS`: "approve" for "ratified", "defense" for "defence");
+- the names and titles in a quote's speaker's role: the South Korean foreign minister speaks for South Korea,
+  unless the question puts another person's title on those words ("president of south korea"). The role's
+  other words ("who responded ...") do not count.
 An event answers "when" only for what it dates, not for a moment it names to place it ("soon after his
 inauguration").
 Otherwise the engine answers with an honest miss that suggests the nearest entries.
