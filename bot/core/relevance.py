@@ -22,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from bot.core.index import Hit, SearchIndex, phrase, stem
+from bot.core.index import Hit, SearchIndex, ids, phrase, stem
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
@@ -92,5 +92,5 @@ def about(index: SearchIndex, q: Query, hit: Hit, *, said: bool = False, names: 
             return False
     if len(tids) == 1 and not said:
         names = (index.terms[tids[0]], phrase(q.raw))
-        return any(d in index.phrases.get(name, ()) for name in names)
+        return any(d in ids(index.phrases, name) for name in names)
     return True

@@ -19,9 +19,11 @@ import hashlib
 import os
 import pickle
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from types import FunctionType
 from typing import IO, Any
 
 from bot.core import expect
@@ -30,7 +32,7 @@ from bot.core.engine import Catalog
 from bot.core.index import SearchIndex, common_sets
 from bot.core.loader import Problem, load, topic_files
 
-FORMAT = b"factdesk-snapshot-1"
+FORMAT = b"factdesk-snapshot-2"
 
 
 def path_for(folder: Path, root: Path) -> Path:
@@ -55,8 +57,9 @@ def _expected_files(root: Path, archives: Iterable[str]) -> dict[str, str | None
 
 # -- pickling frozen dataclasses fast ------------------------------------------------------------------
 # The standard pickling of a frozen slotted dataclass calls dataclasses' own __setstate__, which looks up the
-# class's fields for every object: ~70% of reading a snapshot. Each is stored instead as its class, its field
-# names (one shared tuple per class) and its values, and rebuilt by setting its slots directly.
+# class's fields for every object: ~70% of reading a snapshot. Each object is stored instead as a call of its
+# class's maker (stored once per class, by class and field names) with its values: one call of generated code
+# that sets each slot through its own descriptor, with no lookups and no loop.
 
 
 @cache
@@ -67,42 +70,90 @@ def _slots(cls: Any) -> tuple[str, ...] | None:
 
 
 @cache
-def _maker(cls: Any, names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], object]:
-    """A function that makes one `cls` from its values, each slot set by its own descriptor (no lookups)."""
-    setters = tuple(getattr(cls, n).__set__ for n in names)
-    new = object.__new__
-
-    def make(values: tuple[Any, ...]) -> object:
-        obj: object = new(cls)
-        for put, value in zip(setters, values, strict=False):  # lengths checked by `_rebuild`
-            put(obj, value)
-        return obj
-
+def _maker(cls: Any, names: tuple[str, ...]) -> Callable[..., object]:
+    """A function of one argument per field that makes one `cls` (the code a dataclass' own `__init__` is made
+    of, minus the per-field `object.__setattr__` lookups). Raises ValueError for fields `cls` does not have."""
+    if _slots(cls) != names:
+        raise ValueError(f"{getattr(cls, '__name__', cls)}: the snapshot's fields {names} are not the class's")
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    scope.update({f"set{i}": getattr(cls, n).__set__ for i, n in enumerate(names)})
+    args = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    set{i}(o, v{i})\n" for i in range(len(names)))
+    exec(f"def make({args}):\n    o = new(cls)\n{body}    return o\n", scope)  # our own template, no input
+    make: Callable[..., object] = scope["make"]
+    _made[make] = (cls, names)
     return make
 
 
-def _rebuild(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> object:
-    if len(values) != len(names):
-        raise ValueError(f"{cls.__name__}: {len(values)} values for {len(names)} fields")
-    return _maker(cls, names)(values)
+_made: dict[Callable[..., object], tuple[Any, tuple[str, ...]]] = {}  # each maker: what it makes, for pickling
+
+
+# -- the index's phrase and typo tables -------------------------------------------------------------------
+# Most of their keys hold one number, stored bare (`index.ids`). Unpickled, each would be its own new int
+# object (pickle shares no ints): ~30 bytes a key, hundreds of thousands of keys. Stored as the keys (joined
+# into one string: one object for the unpickler to track, not one per key) and one array of their numbers,
+# they are rebuilt in C around one shared int per number; the few keys with several numbers are stored as is.
+Table = dict[str, int | tuple[int, ...]]
+Packed = tuple[str | list[str], "array[int]", Table]
+_SEP = "\0"
+
+
+def _pack(table: Table) -> Packed:
+    ones = {k: v for k, v in table.items() if isinstance(v, int)}
+    keys: str | list[str] = list(ones) if any(_SEP in k for k in ones) else _SEP.join(ones)
+    return keys, array("I", ones.values()), {k: v for k, v in table.items() if not isinstance(v, int)}
+
+
+def _unpack(packed: Packed, ints: list[int]) -> Table:
+    keys, numbers, rest = packed
+    if isinstance(keys, str):
+        keys = keys.split(_SEP) if numbers else []
+    table: Table = dict(zip(keys, map(ints.__getitem__, numbers), strict=True))
+    table.update(rest)
+    return table
+
+
+_PACKED = ("phrases", "deletes")
 
 
 def _rebuild_index(state: dict[str, Any]) -> SearchIndex:
     index = object.__new__(SearchIndex)
+    ints = list(range(max(state["size"], len(state["terms"]))))
+    for name in _PACKED:
+        state[name] = _unpack(state[name], ints)
     index.__dict__.update(state)
     index.common = common_sets(index.postings, index.common_df, index.size)  # not stored: built as it was
     return index
 
 
 class _Pickler(pickle.Pickler):
+    """Pickles a catalog compactly. Equal strings in the model's fields (a source id cited by thousands of
+    entries, each read from its own place in the YAML) are written once and read back as one object."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        super().__init__(file, protocol=5)
+        self._strings: dict[str, str] = {}
+
+    def _same(self, value: Any) -> Any:
+        if type(value) is str:
+            return self._strings.setdefault(value, value)
+        if type(value) is tuple and value and all(type(v) is str for v in value):
+            return tuple(map(self._same, value))
+        return value
+
     def reducer_override(self, obj: Any) -> Any:
         cls: Any = type(obj)
         if cls is SearchIndex:  # with its entries, which its own pickling leaves out (the disk cache's)
-            return _rebuild_index, ({k: v for k, v in obj.__dict__.items() if k != "common"},)
+            state = {k: v for k, v in obj.__dict__.items() if k != "common"}
+            state.update({name: _pack(state[name]) for name in _PACKED})
+            return _rebuild_index, (state,)
+        made = _made.get(obj) if cls is FunctionType else None
+        if made is not None:  # a maker: stored once, by what it makes, and made again when read
+            return _maker, made
         names = _slots(cls)
         if names is None:
             return NotImplemented
-        return _rebuild, (cls, names, tuple(getattr(obj, n) for n in names))
+        return _maker(cls, names), tuple(self._same(getattr(obj, n)) for n in names)
 
 
 # -- writing and reading --------------------------------------------------------------------------------
@@ -126,7 +177,7 @@ def write(folder: Path, root: Path, catalog: Catalog, problems: Iterable[Problem
         with os.fdopen(fd, "wb") as f:
             f.write(FORMAT + b"\n")
             pickle.dump(header, f, protocol=5)
-            _Pickler(f, protocol=5).dump((catalog, tuple(problems)))
+            _Pickler(f).dump((catalog, tuple(problems)))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
