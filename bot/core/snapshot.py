@@ -23,6 +23,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from types import FunctionType
 from typing import IO, Any
@@ -117,11 +118,48 @@ def _unpack(packed: Packed, ints: list[int]) -> Table:
 _PACKED = ("phrases", "deletes")
 
 
+# -- the index's posting lists and vocabulary -------------------------------------------------------------
+# Tens of thousands of small arrays, each its own few objects for the unpickler to build and track: stored
+# as one array of every number and one of their lengths, they are cut apart again in C. The vocabulary
+# numbers its terms in order, so it is rebuilt from the terms (around shared ints) rather than stored.
+
+
+def _flat(arrays: Iterable[array[int]]) -> tuple[array[int], array[int]]:
+    flat, lengths = array("I"), array("I")
+    for a in arrays:
+        flat.extend(a)
+        lengths.append(len(a))
+    return flat, lengths
+
+
+def _cut(flat: array[int], lengths: array[int]) -> list[array[int]]:
+    ends = list(accumulate(lengths))
+    return list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+
+
+def _pack_index(index: SearchIndex) -> dict[str, Any]:
+    state = {k: v for k, v in index.__dict__.items() if k != "common"}  # `common` is built from the postings
+    state.update({name: _pack(state[name]) for name in _PACKED})
+    if all(isinstance(p, array) and p.typecode == "I" for p in (*index.postings, *index.key_postings.values())):
+        state["postings"] = _flat(index.postings)
+        keys = array("I", index.key_postings)
+        state["key_postings"] = (keys, *_flat(index.key_postings.values()))
+    if index.vocab == {t: i for i, t in enumerate(index.terms)}:
+        state["vocab"] = None  # numbered in order: made again from the terms
+    return state
+
+
 def _rebuild_index(state: dict[str, Any]) -> SearchIndex:
     index = object.__new__(SearchIndex)
     ints = list(range(max(state["size"], len(state["terms"]))))
     for name in _PACKED:
         state[name] = _unpack(state[name], ints)
+    if isinstance(state["postings"], tuple):
+        state["postings"] = _cut(*state["postings"])
+        keys, flat, lengths = state["key_postings"]
+        state["key_postings"] = dict(zip(map(ints.__getitem__, keys), _cut(flat, lengths), strict=True))
+    if state["vocab"] is None:
+        state["vocab"] = dict(zip(state["terms"], ints, strict=False))  # ints: at least as many
     index.__dict__.update(state)
     index.common = common_sets(index.postings, index.common_df, index.size)  # not stored: built as it was
     return index
@@ -145,9 +183,7 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         cls: Any = type(obj)
         if cls is SearchIndex:  # with its entries, which its own pickling leaves out (the disk cache's)
-            state = {k: v for k, v in obj.__dict__.items() if k != "common"}
-            state.update({name: _pack(state[name]) for name in _PACKED})
-            return _rebuild_index, (state,)
+            return _rebuild_index, (_pack_index(obj),)
         made = _made.get(obj) if cls is FunctionType else None
         if made is not None:  # a maker: stored once, by what it makes, and made again when read
             return _maker, made
