@@ -34,7 +34,7 @@ from bot.core.engine import Catalog
 from bot.core.index import SearchIndex, common_sets
 from bot.core.loader import Problem, load, topic_files
 
-FORMAT = b"factdesk-snapshot-2"
+FORMAT = b"factdesk-snapshot-3"
 
 
 def path_for(folder: Path, root: Path) -> Path:
@@ -137,8 +137,14 @@ def _cut(flat: array[int], lengths: array[int]) -> list[array[int]]:
     return list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
 
 
-def _pack_index(index: SearchIndex) -> dict[str, Any]:
-    state = {k: v for k, v in index.__dict__.items() if k != "common"}  # `common` is built from the postings
+# The tables are written after the catalog, as a second pickle: everything an unpickler reads stays alive
+# until it is done (its memo), and this way the catalog's memo is gone before the tables' bytes are read.
+_SLOT = "_snapshot_tables"
+
+
+def _tables(index: SearchIndex) -> dict[str, Any]:
+    """Everything of an index but its entries (which point into the model) and `common` (built on reading)."""
+    state = {k: v for k, v in index.__dict__.items() if k not in ("common", "entries")}
     state.update({name: _pack(state[name]) for name in _PACKED})
     if all(isinstance(p, array) and p.typecode == "I" for p in (*index.postings, *index.key_postings.values())):
         state["postings"] = _flat(index.postings)
@@ -149,8 +155,13 @@ def _pack_index(index: SearchIndex) -> dict[str, Any]:
     return state
 
 
-def _rebuild_index(state: dict[str, Any]) -> SearchIndex:
+def _index_shell(entries: tuple[Any, ...], slot: int) -> SearchIndex:
     index = object.__new__(SearchIndex)
+    index.__dict__.update({"entries": entries, _SLOT: slot})
+    return index
+
+
+def _fill(index: SearchIndex, state: dict[str, Any]) -> None:
     ints = list(range(max(state["size"], len(state["terms"]))))
     for name in _PACKED:
         state[name] = _unpack(state[name], ints)
@@ -162,7 +173,18 @@ def _rebuild_index(state: dict[str, Any]) -> SearchIndex:
         state["vocab"] = dict(zip(state["terms"], ints, strict=False))  # ints: at least as many
     index.__dict__.update(state)
     index.common = common_sets(index.postings, index.common_df, index.size)  # not stored: built as it was
-    return index
+
+
+def _fill_all(catalog: Catalog, tables: list[dict[str, Any] | None]) -> None:
+    """Give each index of `catalog` its tables. Raises ValueError unless every index gets its own."""
+    for engine in catalog.engines.values():
+        slot = engine.index.__dict__.pop(_SLOT)
+        state, tables[slot] = tables[slot], None  # each table freed as soon as its index holds what it needs
+        if state is None:
+            raise ValueError(f"index tables {slot} claimed twice")
+        _fill(engine.index, state)
+    if any(t is not None for t in tables):
+        raise ValueError("index tables that no index claimed")
 
 
 class _Pickler(pickle.Pickler):
@@ -172,6 +194,7 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file: IO[bytes]) -> None:
         super().__init__(file, protocol=5)
         self._strings: dict[str, str] = {}
+        self.tables: list[dict[str, Any] | None] = []  # each index's, written after the catalog
 
     def _same(self, value: Any) -> Any:
         if type(value) is str:
@@ -183,7 +206,8 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         cls: Any = type(obj)
         if cls is SearchIndex:  # with its entries, which its own pickling leaves out (the disk cache's)
-            return _rebuild_index, (_pack_index(obj),)
+            self.tables.append(_tables(obj))
+            return _index_shell, (obj.entries, len(self.tables) - 1)
         made = _made.get(obj) if cls is FunctionType else None
         if made is not None:  # a maker: stored once, by what it makes, and made again when read
             return _maker, made
@@ -214,7 +238,9 @@ def write(folder: Path, root: Path, catalog: Catalog, problems: Iterable[Problem
         with os.fdopen(fd, "wb") as f:
             f.write(FORMAT + b"\n")
             pickle.dump(header, f, protocol=5)
-            _Pickler(f).dump((catalog, tuple(problems)))
+            pickler = _Pickler(f)
+            pickler.dump((catalog, tuple(problems)))
+            pickle.dump(pickler.tables, f, protocol=5)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -278,6 +304,8 @@ def read(
             comparing.start()
             try:
                 value = pickle.load(f)  # our own file: written by `write`, whole, in our own cache folder
+                if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Catalog):
+                    _fill_all(value[0], pickle.load(f))
             finally:
                 comparing.join()
     except FileNotFoundError:
