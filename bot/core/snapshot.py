@@ -270,6 +270,34 @@ def _changed(expected: dict[str, str | None], root: Path, archives: list[str]) -
     return f"{len(changed)} knowledge file(s) changed since it was written, first {changed[0]}"
 
 
+def _load(f: IO[bytes], root: Path) -> tuple[Any, str | None]:
+    """What the snapshot in `f` holds, and why it must not be used (None: it may)."""
+    if f.readline().rstrip(b"\n") != FORMAT:
+        return None, "not a snapshot of this format"
+    header = pickle.load(f)
+    why = _stale(header, root)
+    if why:
+        return None, why
+    compared: list[str | None] = []
+
+    def compare() -> None:
+        try:
+            compared.append(_changed(header["files"], root, header["archives"]))
+        except Exception as e:  # never a snapshot trusted on a comparison that did not finish
+            compared.append(f"the files could not be compared: {type(e).__name__}")
+
+    comparing = threading.Thread(target=compare, name="snapshot-compare", daemon=True)
+    comparing.start()
+    try:
+        value = pickle.load(f)  # our own file: written by `write`, whole, in our own cache folder
+        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Catalog)):
+            return None, "it does not hold a catalog"
+        _fill_all(value[0], pickle.load(f))
+    finally:
+        comparing.join()
+    return value, compared[0] if compared else "the files could not be compared"
+
+
 def read(
     folder: Path, root: Path, *, on_stale: Callable[[str], None] | None = None
 ) -> tuple[Catalog, tuple[Problem, ...]] | None:
@@ -280,45 +308,21 @@ def read(
     at 100,000 entries) releases the interpreter, so it costs the start nothing. What was read is returned
     only once they all matched.
     """
-    path = path_for(folder, root)
     said = on_stale or (lambda _: None)
     try:
-        with path.open("rb") as f:
-            if f.readline().rstrip(b"\n") != FORMAT:
-                said("not a snapshot of this format")
-                return None
-            header = pickle.load(f)
-            why = _stale(header, root)
-            if why:
-                said(why)
-                return None
-            compared: list[str | None] = []
-
-            def compare() -> None:
-                try:
-                    compared.append(_changed(header["files"], root, header["archives"]))
-                except Exception as e:  # never a snapshot trusted on a comparison that did not finish
-                    compared.append(f"the files could not be compared: {type(e).__name__}")
-
-            comparing = threading.Thread(target=compare, name="snapshot-compare", daemon=True)
-            comparing.start()
-            try:
-                value = pickle.load(f)  # our own file: written by `write`, whole, in our own cache folder
-                if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Catalog):
-                    _fill_all(value[0], pickle.load(f))
-            finally:
-                comparing.join()
+        f = path_for(folder, root).open("rb")
     except FileNotFoundError:
         return None
-    except Exception as e:  # truncated, unreadable or of another format: a full load will do
+    except OSError as e:
         said(f"{type(e).__name__}: {e}")
         return None
-    why = compared[0] if compared else "the files could not be compared"
+    try:
+        with f:
+            value, why = _load(f, root)
+    except Exception as e:  # truncated, unreadable, garbled, or a file vanished mid-check: a full load will do
+        value, why = None, f"{type(e).__name__}: {e}"
     if why is not None:
         said(why)
-        return None
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Catalog)):
-        said("it does not hold a catalog")
         return None
     catalog, problems = value
     return catalog, tuple(problems)

@@ -259,3 +259,22 @@ def test_a_swapped_out_catalog_is_taken_apart_only_when_nobody_holds_it(
     del held
     assert edit_and_reload() == {"mini.yaml": 0, "budget.yaml": every}  # the edited topic's taken apart, not the other
     assert store.catalog is not None and all(len(t.entries) == every for t in store.catalog.knowledge.topics)
+
+
+def test_a_file_vanishing_while_the_code_is_fingerprinted_is_said_not_swallowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a missing snapshot is silent: a source file removed mid-check (a checkout under a running server)
+    once fell into the same `FileNotFoundError` and the server loaded everything in full without a word."""
+    folder = _copy(tmp_path, "mini")
+    assert snapshot.build(folder, tmp_path / "cache")[0] is not None
+
+    def vanished() -> bytes:
+        raise FileNotFoundError(2, "No such file or directory", "bot/core/gone.py")
+
+    monkeypatch.setattr(snapshot, "code_fingerprint", vanished)
+    said: list[str] = []
+    assert snapshot.read(tmp_path / "cache", folder, on_stale=said.append) is None
+    assert len(said) == 1 and said[0].startswith("FileNotFoundError") and "gone.py" in said[0]
+    assert snapshot.read(tmp_path / "nowhere", folder, on_stale=said.append) is None
+    assert len(said) == 1  # no snapshot at all: nothing to say
