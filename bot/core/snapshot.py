@@ -1,9 +1,14 @@
 """A compiled snapshot of checked knowledge (model and search indexes), loaded at start instead of parsing.
 
 Parsing, verifying and indexing 100,000 entries takes many seconds and about a gigabyte at its peak; reading
-them back from one pickle takes well under a second and no more memory than the knowledge itself. The
-snapshot is built where memory and time are cheap (`factdesk snapshot`: the image build, or an init container
-beside git-sync) and read once when a server starts.
+them back takes about half a second and no more memory than the knowledge itself. The snapshot is built where
+memory and time are cheap (`factdesk snapshot`: the image build, or an init container beside git-sync) and
+read once when a server starts.
+
+The file: a format line, a header (what it was built from), the catalog, then each index's tables. Both are
+pickles laid out for reading: objects made by one generated call each, the index's many small tables stored
+as a few large arrays and strings cut apart again in C, and the tables apart from the catalog so that the
+two are never held twice over while being read (an unpickler keeps all it read until it is done).
 
 It is trusted only when it provably describes what would be loaded: the code of `bot/core` (the same
 fingerprint as the disk cache) and the bytes of every file the knowledge was loaded from (topic files, their
