@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
 from bot.config import Settings
+from bot.core.gcpause import trim
 from bot.core.store import KnowledgeStore
 from bot.server import GRACEFUL_SECONDS, Factdesk, open_state
 from bot.slack import identity as slack_identity
@@ -116,11 +117,16 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
     if checked is None:
         return 1
     store, identity = checked
+    del checked
     host = host or settings.host
     port = settings.port if port is None else port
     log.info("server_starting", host=host, port=port, workers=workers, knowledge=str(knowledge),
              open_files=protocol.raise_file_limit())  # fmt: skip
     if workers > 1:
+        # Each worker loads its own; the check's copy would sit in this process, serving nothing, for its life.
+        del store
+        gc.collect()  # also empties the interpreter's free lists of what the load left there
+        trim()
         os.environ["FACTDESK_KNOWLEDGE"] = str(knowledge)
         made = None
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # read by each worker as it imports the client

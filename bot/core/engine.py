@@ -15,7 +15,7 @@ from bot.core import phrases, relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
-from bot.core.index import Doc, Entry, Hit, SearchIndex, SearchResult, phrase
+from bot.core.index import Doc, Entry, Hit, SearchIndex, SearchResult, ids, phrase
 from bot.core.kinds import KINDS, event, fact, kind_of, person, quote, source
 from bot.core.kinds.article import Article, notes_items, translation_item
 from bot.core.kinds.event import Event
@@ -159,7 +159,7 @@ class TopicEngine:
 
     def _named(self, key: str) -> list[Entry]:
         """Entries of any kind that a name of theirs calls exactly `key` ("article 22"), in index order."""
-        return [self.index.entries[d] for d in self.index.phrases.get(phrase(key), ())]
+        return [self.index.entries[d] for d in ids(self.index.phrases, phrase(key))]
 
     def _about_article(self, q: Query, n: int, refs: list[object]) -> Answer:
         """What the sources say about an Article N the topic's articles do not quote: a provision of another

@@ -16,7 +16,7 @@ import heapq
 import math
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -113,6 +113,17 @@ class SearchResult:
     hits: tuple[Hit, ...]
 
 
+def ids(table: Mapping[str, int | tuple[int, ...]], key: str) -> tuple[int, ...]:
+    """The numbers (entries or terms) a phrase or typo table holds for `key`. Most keys hold one, stored bare:
+    a 1-tuple costs ~60 bytes more, and the tables have hundreds of thousands of keys at 100,000 entries."""
+    found = table.get(key, ())
+    return (found,) if isinstance(found, int) else found
+
+
+def _bare(table: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in table.items()}
+
+
 def common_sets(postings: Sequence[array[int]], common_df: int, n: int) -> dict[int, set[int]]:
     """The entries of each common word as a set, for membership tests. Built in posting order, so each set
     iterates as it always did; every set holds the same int objects (one per entry), not one copy per set."""
@@ -167,9 +178,9 @@ class SearchIndex:
             if len(term) >= 4 and not term.isdigit():
                 for variant in _deletes(term):
                     deletes.setdefault(variant, []).append(tid)
-        # Hundreds of thousands of keys, most with one value: tuples, not lists (~40 bytes less each).
-        self.phrases: dict[str, tuple[int, ...]] = {p: tuple(ds) for p, ds in phrases.items()}
-        self.deletes: dict[str, tuple[int, ...]] = {v: tuple(ts) for v, ts in deletes.items()}
+        # Hundreds of thousands of keys, most with one value: that value bare, else a tuple (read with `ids`).
+        self.phrases = _bare(phrases)
+        self.deletes = _bare(deletes)
         for scaffolding in (postings, key_postings, phrases, deletes, words):  # no stall freeing millions at once
             release(scaffolding)
 
@@ -196,12 +207,12 @@ class SearchIndex:
         """The vocabulary term a typo'd query term most likely meant, or None."""
         if len(term) < 4 or term.isdigit():
             return None
-        candidates: set[int] = set(self.deletes.get(term, ()))
+        candidates: set[int] = set(ids(self.deletes, term))
         for variant in _deletes(term):
             tid = self.vocab.get(variant)
             if tid is not None:
                 candidates.add(tid)
-            candidates.update(self.deletes.get(variant, ()))
+            candidates.update(ids(self.deletes, variant))
         # One deletion on each side also pairs words two edits apart ("arctic" and "articl(e)"): keep only true
         # one-edit typos (a swap counts as one), two for long words, or a reporter's "arctic" becomes Article 4.
         allowed = 1 if len(term) < 8 else 2
@@ -337,7 +348,7 @@ class SearchIndex:
         phrased = {phrase(" ".join(query_terms)), phrase(whole or "")}
         if corrected:  # "thrid countries" is the alias "third countries", typed with a typo
             phrased.add(" ".join(self.terms[t] for t, _ in terms))
-        for d in {d for p in phrased for d in self.phrases.get(p, ())}:
+        for d in {d for p in phrased for d in ids(self.phrases, p)}:
             boost[d] = boost.get(d, 0.0) + PHRASE_BOOST
             matched.setdefault(d, 0.0)
             matched[d] = max(matched[d], total)  # a whole alias typed is a full match

@@ -38,7 +38,7 @@ from dataclasses import replace
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from bot.core.index import Hit, SearchIndex, phrase, stem
+from bot.core.index import Hit, SearchIndex, ids, phrase, stem
 from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote, speaker
@@ -122,7 +122,7 @@ def _another_document(
     if before - _UNQUALIFIED:  # "which treaty", "the previous treaty": not (only) the topic's own
         return False
     typed = (phrase(" ".join(q.terms)), phrase(q.raw))
-    return not any(d in index.phrases.get(p, ()) for p in typed)
+    return not any(d in ids(index.phrases, p) for p in typed)
 
 
 def _people(index: SearchIndex) -> tuple[int, int, frozenset[int]]:
@@ -244,7 +244,7 @@ def about(
         return False
     if len(asks) == 1 and not said:
         names = (index.terms[asks[0]], phrase(q.raw))
-        return any(d in index.phrases.get(name, ()) for name in names)
+        return any(d in ids(index.phrases, name) for name in names)
     return True
 
 
@@ -335,7 +335,7 @@ def named_in(index: SearchIndex, q: Query) -> set[int]:
     treaty in force yet"."""
     words = phrase(q.raw).split()
     spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
-    return {d for span in spans for d in index.phrases.get(span, ())}
+    return {d for span in spans for d in ids(index.phrases, span)}
 
 
 def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:

@@ -183,6 +183,7 @@ class KnowledgeStore:
         self.pending = ()
         self.reloads += 1
         took = (time.perf_counter() - t0) * 1000
+        log.info("snapshot_used", version=catalog.knowledge.version, took_ms=round(took, 1))
         return Outcome(True, took, problems, diff(None, catalog.knowledge), catalog.knowledge.version)
 
     def reload(self) -> Outcome:

@@ -10,13 +10,15 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from bot.core.loader.positions import Path_, YamlDoc, where
 from bot.core.text import fold
+
+if TYPE_CHECKING:  # imported where used: a server started from a snapshot never needs it
+    import jsonschema
 
 
 @cache
@@ -29,6 +31,8 @@ def schema() -> dict[str, Any]:
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     """The thorough validator: every error, with its path. Used only once a file is known to be wrong."""
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema())
     return cls(schema())
 
