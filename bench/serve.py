@@ -45,9 +45,11 @@ def run(the_lab: Lab, seconds: float, rounds: int, connections: int, workers: bo
     med = {name: median_of(rs) for name, rs in results.items()}
     print(f"\nmedians of {rounds} rounds of {seconds:.0f} s at {connections} connections, "
           f"{the_lab.entries:,} entries")  # fmt: skip
-    print(f"{'server | mix':<40} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | server CPU ms/req")
+    print(f"{'server | mix':<40} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | server CPU ms/req"
+          " | client CPU ms/req")  # fmt: skip
     for name, m in med.items():
-        print(f"{name:<40} | {m['rps']:>7.0f} | {m['p50']:>7.2f} | {m['p99']:>7.2f} | {m['cpu_ms_per_request']:>17.3f}")
+        print(f"{name:<40} | {m['rps']:>7.0f} | {m['p50']:>7.2f} | {m['p99']:>7.2f} | {m['cpu_ms_per_request']:>17.3f}"
+              f" | {m['client_cpu_ms_per_request']:>17.3f}")  # fmt: skip
 
     def ratio(a: str, b: str) -> float:
         return statistics.median(x["rps"] / y["rps"] for x, y in zip(results[a], results[b], strict=True))
