@@ -7,13 +7,11 @@ trip. Everything else (sharing, mentions, DMs, App Home) uses the Web API or the
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
-from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -168,10 +166,7 @@ def build_app(
     (`installations`, many): no Web API call stands between a slash command and its ack.
     """
     state = state or MemoryState()
-    # Typed Any: Bolt types authorize as never returning None, though it handles None (not installed) as such.
-    authorize: Any = (
-        installations.authorizer() if installations else (identity or Identity(client.token or "")).authorizer()
-    )
+    authorize = installations.authorizer() if installations else (identity or Identity(client.token or "")).authorizer()
     quiet_bolt_token_warning()
     # Bolt gets a client without a token: with one, it would authorise through auth.test on the request path.
     # Each request's client is a copy carrying the token `authorize` returned (and these retry handlers).
@@ -181,8 +176,7 @@ def build_app(
     # runner need not start it as a task and poll for its ack every 10 ms (a 10 ms floor under every answer).
     # Work that talks to Slack (sharing, mentions, DMs, App Home) runs as lazy listeners after the ack.
     if "oauth_settings" in bolt:  # Bolt takes the authorize function from the OAuth settings then
-        bolt_log = logging.getLogger("slack_bolt")
-        bolt["oauth_settings"].authorize = AsyncCallableAuthorize(logger=bolt_log, func=authorize)
+        bolt["oauth_settings"].authorize = authorize
     else:
         bolt["authorize"] = authorize
     app = AsyncApp(signing_secret=signing_secret, client=app_client, process_before_response=True, **bolt)

@@ -1,5 +1,6 @@
 """The slash-command listener: dispatched by Bolt like any listener (global middleware first, then the first
-listener that matches), but matched and called without Bolt's per-request argument injection."""
+listener that matches), but matched and called without Bolt's per-request argument injection; and the
+authorisation from memory, which Bolt calls without wrapping."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.service import Service
 from bot.slack.app import build_app
 from bot.slack.blocks import SHARE_ACTION
 from bot.slack.commands import SlashCommands
-from bot.slack.identity import Identity
+from bot.slack.identity import Authorize, Identity
 from tests.support import slack_client as sc
 from tests.support.paths import FIXTURES
 
@@ -43,18 +44,24 @@ def _dispatch(app: AsyncApp, body: bytes) -> BoltResponse:
 
 def test_a_slash_command_passes_the_global_middleware_then_is_answered_by_the_first_listener() -> None:
     app = _app()
-    seen: list[tuple[Any, Any]] = []
+    seen: list[tuple[Any, ...]] = []
 
     @app.use
     async def record(context: Any, body: dict[str, Any], next: Any) -> None:
-        seen.append((body.get("command"), context.bot_token))  # authorised before any listener runs
-        await next()
+        seen.append((body.get("command"), context.bot_token, context.bot_user_id, context.team_id))
+        await next()  # (authorised before any listener runs)
 
     assert isinstance(app._async_listeners[0], SlashCommands)
     r = _dispatch(app, sc.command_body("quote roe", command="/mini"))
     assert r.status == 200 and r.headers["content-type"] == ["application/json;charset=utf-8"]
     assert json.loads(r.body)["blocks"][0]["text"]["text"].startswith("Quotes")
-    assert seen == [("/mini", TOKEN)]
+    assert seen == [("/mini", TOKEN, "U0BOT", "T0NEWS")]
+
+
+def test_bolt_calls_the_authorize_from_memory_as_it_is_without_wrapping_it() -> None:
+    # A plain function would be wrapped in Bolt's AsyncCallableAuthorize, which builds every argument it could
+    # inject on every request.
+    assert type(_app()._async_authorize) is Authorize
 
 
 def test_bolts_argument_injection_is_not_run_for_a_slash_command(monkeypatch: pytest.MonkeyPatch) -> None:
