@@ -148,9 +148,9 @@ class Lab:
         args = [sys.executable, "-m", "bot", "serve", "--knowledge", str(self.knowledge), *extra_args, "--port"]
         return self.start(name, args, self.env(cache, **env))
 
-    def noop(self) -> Server:
-        args = [sys.executable, "-m", "bench.noop_app", "--process-before-response"]
-        return self.start("do-nothing Bolt app", args, self.env(self.tmp / "unused"))
+    def noop(self, name: str = "do-nothing Bolt app", *extra_args: str) -> Server:
+        args = [sys.executable, "-m", "bench.noop_app", "--process-before-response", *extra_args]
+        return self.start(name, args, self.env(self.tmp / "unused"))
 
     def stop(self, server: Server) -> None:
         if server.proc.poll() is None:
