@@ -140,6 +140,23 @@ def json_renderer() -> Any:
     return structlog.processors.JSONRenderer(serializer=lambda event, **_: encode(event))
 
 
+class JsonLines:
+    """The JSON format's whole chain for structlog's own events, as one processor: the level, the timestamp, an
+    exception's text, secret keys out, the JSON line, secret values out of it. The same steps in the same
+    order as the chain the standard library's lines go through; as five processors, their calls and walks of
+    the event were half of what a line cost, and there is one line per answer."""
+
+    def __init__(self, redact: Redactor) -> None:
+        self.redact = redact
+        self.encode = json.JSONEncoder(default=_fallback).encode
+
+    def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> str:
+        event = utc_timestamp(logger, method, structlog.processors.add_log_level(logger, method, event))
+        if "exc_info" in event:
+            event = structlog.processors.format_exc_info(logger, method, event)
+        return self.redact.line(self.encode(self.redact(logger, method, event)))
+
+
 class _Stderr(io.TextIOBase):
     """Whatever `sys.stderr` is when a line is written, not when logging was configured (it may be replaced)."""
 
@@ -173,7 +190,7 @@ def configure(
         *([] if fmt == "json" else [one_line_values]),
     ]
     structlog.configure(
-        processors=[*shared, redact.rendering(renderer)],
+        processors=[JsonLines(redact)] if fmt == "json" else [*shared, redact.rendering(renderer)],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         # One write per line (print() writes the line and its newline apart: two system calls per line on an
         # unbuffered stderr, as PYTHONUNBUFFERED makes it in the image), flushed at once.
