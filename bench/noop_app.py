@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Any
 
 import uvicorn
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
@@ -33,10 +34,21 @@ def build(process_before_response: bool = False) -> AsyncSlackRequestHandler:
     return AsyncSlackRequestHandler(app)
 
 
+def factory() -> AsyncSlackRequestHandler:
+    """Each worker's app, when there are several (uvicorn imports this in every worker process)."""
+    return build(os.environ.get("NOOP_PROCESS_BEFORE_RESPONSE") == "1")
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] in (["-h"], ["--help"]):
-        print("usage: python -m bench.noop_app [--process-before-response] PORT\n"
-              "e.g. python -m bench.noop_app --process-before-response 3100")  # fmt: skip
+        print("usage: python -m bench.noop_app [--process-before-response] [--workers N] PORT\n"
+              "e.g. python -m bench.noop_app --process-before-response --workers 2 3100")  # fmt: skip
         sys.exit(0)
-    handler = build("--process-before-response" in sys.argv)
-    uvicorn.run(handler, host="127.0.0.1", port=int(sys.argv[-1]), log_level="warning", access_log=False)
+    workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
+    options: dict[str, Any] = {"host": "127.0.0.1", "port": int(sys.argv[-1]), "log_level": "warning",
+                               "access_log": False}  # fmt: skip
+    if workers > 1:  # as `factdesk serve --workers N` runs: uvicorn's worker processes on one socket
+        os.environ["NOOP_PROCESS_BEFORE_RESPONSE"] = "1" if "--process-before-response" in sys.argv else "0"
+        uvicorn.run("bench.noop_app:factory", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(build("--process-before-response" in sys.argv), **options)

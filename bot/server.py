@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
@@ -30,7 +31,7 @@ from bot.misses import Misses
 from bot.service import Service
 from bot.slack import identity as slack_identity
 from bot.slack.app import build_app
-from bot.slack.http import EventsHandler
+from bot.slack.http import asgi_response, bolt_request
 from bot.slack.identity import CredentialsRefused, Identity
 from bot.slack.middleware import drain
 from bot.slack.reports import reload_report
@@ -127,7 +128,7 @@ class Factdesk:
             request_verification_enabled=False,
             **bolt,
         )
-        self.handler = EventsHandler(self.bolt, path=EVENTS_PATH)
+        self.handler = AsyncSlackRequestHandler(self.bolt, path=EVENTS_PATH)  # Bolt's other routes (OAuth)
         self.socket_alive: Callable[[], Awaitable[bool]] | None = None  # set in Socket Mode
         self.tasks: list[asyncio.Task[Any]] = []
         self.reloads = Coalesced(self.service.reload_now)
@@ -229,17 +230,18 @@ class Factdesk:
                 await guard.respond(tracked, 200, self.metrics.render(), self.metrics.content_type)
             elif path == EVENTS_PATH and method != "POST":
                 await guard.respond(tracked, 405, b"method not allowed")
-            elif not guard.headers_are_text(scope):  # Bolt decodes them as UTF-8: refused before it crashes
+            elif (text := guard.text_headers(scope)) is None:  # Bolt decodes them as UTF-8: refused, not a crash
                 await guard.respond(tracked, 400, b"malformed request: headers are not UTF-8")
             elif path == EVENTS_PATH:
-                await self._events(scope, receive, tracked, status)
+                await self._events(scope, receive, tracked, *text)
             else:
                 await self._bolt(dict(scope), receive, tracked, status)  # Bolt's OAuth routes, or its 404
         finally:
             self.metrics.request(route, status["code"] or 500, time.perf_counter() - t0)
 
-    async def _events(self, scope: Scope, receive: Receive, send: Send, status: dict[str, int]) -> None:
-        """Signature first, on the raw bytes, with the body capped as it streams; only then Bolt parses."""
+    async def _events(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str], query: str) -> None:
+        """Signature first, on the raw bytes, with the body capped as it streams; only then Bolt parses it and
+        dispatches it to its listeners (bot/slack/http.py stands in for Bolt's ASGI adapter here)."""
         try:
             body = await guard.signed_body(scope, receive, self.settings.signing_secret or "")
         except Refused as refused:
@@ -247,7 +249,15 @@ class Factdesk:
             log.debug("request_refused", status=refused.status, reason=refused.reason)
             await guard.respond(send, refused.status, refused.reason.encode(), close=True)  # body maybe unread
             return
-        await self._bolt(scope, guard.replay(body), send, status)
+        try:
+            response = await self.bolt.async_dispatch(bolt_request(body.decode(), query, headers))
+        except Exception as e:  # a body Bolt cannot read (its listeners' errors are its own 500s)
+            log.warning("request_malformed", error=type(e).__name__)
+            await guard.respond(send, 400, b"malformed request")
+            return
+        code, raw_headers, payload = asgi_response(response)
+        await send({"type": "http.response.start", "status": code, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": payload})
 
     async def _bolt(self, scope: Scope, receive: Receive, send: Send, status: dict[str, int]) -> None:
         try:

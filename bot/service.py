@@ -19,7 +19,7 @@ from bot.core.answer import Answer, Item, ItemKind, Kind
 from bot.core.cache import LRU
 from bot.core.engine import Catalog
 from bot.core.model import Knowledge, Topic
-from bot.core.query import Query, QueryKind, parse
+from bot.core.query import MAX_QUERY_CHARS, Query, QueryKind, parse
 from bot.core.store import KnowledgeStore, Outcome
 from bot.core.text import fold
 from bot.metrics import Metrics
@@ -54,6 +54,7 @@ class Question:
     command: str | None
     text: str
     query: Query
+    key: str  # answer_key(text): what the answer caches file it under ("" for a text too long to keep)
 
     @property
     def for_maintainers(self) -> bool:
@@ -94,6 +95,7 @@ class Service:
         self.debug = debug
         self.misses = misses or Misses(MemoryState())  # the server passes one backed by its shared state
         self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT)
+        self._parsed: LRU[str, tuple[Query, str]] = LRU(MAX_ANSWERS_KEPT)
         self._background: set[asyncio.Task[Outcome]] = set()
 
     # -- what adapters may read ------------------------------------------------------------------
@@ -112,8 +114,17 @@ class Service:
 
     # -- answering -------------------------------------------------------------------------------
     def question(self, command: str | None, text: str) -> Question:
-        """Parse once. A command that names no topic stays as typed, so the answer can say so."""
-        return Question(command, text, parse(text))
+        """Parse once. A command that names no topic stays as typed, so the answer can say so.
+
+        Parsing is a pure function of the text, and reporters ask the same things again and again: the parse
+        and the cache key are kept with the answers (texts up to MAX_QUERY_CHARS only, so the memory is bounded).
+        """
+        parsed = self._parsed.get(text)
+        if parsed is None:
+            if len(text) > MAX_QUERY_CHARS:
+                return Question(command, text, parse(text), "")
+            parsed = self._parsed.put(text, (parse(text), answer_key(text)))
+        return Question(command, text, *parsed)
 
     def is_maintainer(self, asker: Asker) -> bool:
         return asker.user in self.maintainers or (
@@ -152,16 +163,17 @@ class Service:
         )
         return answer
 
-    def _topic(self, catalog: Catalog, command: str | None, q: Query) -> Topic | Answer:
+    def _topic(self, catalog: Catalog, question: Question) -> Topic | Answer:
+        command = question.command
         topic = catalog.knowledge.topic_for(command)
         if topic is not None:
             return topic
         if command is None:
-            return self._route(catalog, q)
+            return self._route(catalog, question)
         known = ", ".join(t.command for t in catalog.knowledge.topics)
         return notice("Unknown topic", f"No topic answers {command}. Known: {known}.")
 
-    def _route(self, catalog: Catalog, q: Query) -> Topic | Answer:
+    def _route(self, catalog: Catalog, question: Question) -> Topic | Answer:
         """A question without a command, with several topics: the one topic that has an answer, or ask which.
 
         Only questions a topic can answer are tried (not help, nor the maintainers' words, which are per topic).
@@ -169,10 +181,11 @@ class Service:
         """
         topics = catalog.knowledge.topics
         commands = [t.command for t in topics]
+        q = question.query
         if q.kind is QueryKind.TOO_LONG:
             return notice("That question is too long", "Please ask in a few words.", query=q.raw)
         if q.kind not in (QueryKind.HELP, *MAINTAINER_WORDS):
-            answering = [t for t in topics if self._cached(catalog, t, q).kind is not Kind.MISS]
+            answering = [t for t in topics if self._cached(catalog, t, question).kind is not Kind.MISS]
             if len(answering) == 1:
                 return answering[0]
             if not answering:
@@ -193,17 +206,17 @@ class Service:
             query=q.raw, suggestions=tuple(f"{c} help" for c in commands[:3]), shareable=False,
         )  # fmt: skip
 
-    def _cached(self, catalog: Catalog, topic: Topic, q: Query) -> Answer:
+    def _cached(self, catalog: Catalog, topic: Topic, question: Question) -> Answer:
         """The topic's answer, pure in (knowledge version, topic, text), so kept."""
-        key = (catalog.knowledge.version, topic.command, answer_key(q.raw))
+        key = (catalog.knowledge.version, topic.command, question.key)
         cached = self._answers.get(key)
-        return cached if cached is not None else self._answers.put(key, catalog.answer(topic, q))
+        return cached if cached is not None else self._answers.put(key, catalog.answer(topic, question.query))
 
     def _respond(self, question: Question, asker: Asker) -> Answer:
         catalog = self._store.catalog
         if catalog is None:
             return notice("Warming up", "The knowledge is still loading. Please ask again in a few seconds.")
-        topic = self._topic(catalog, question.command, question.query)
+        topic = self._topic(catalog, question)
         if isinstance(topic, Answer):
             return topic
         q = question.query
@@ -217,7 +230,7 @@ class Service:
             return self.status(topic.command, asker.workspace) if q.kind is QueryKind.STATUS else self.request_reload()
         if q.kind is QueryKind.TOO_LONG:  # never cached: its key would be the long text itself
             return catalog.answer(topic, q)
-        return self._cached(catalog, topic, q)
+        return self._cached(catalog, topic, question)
 
     # -- maintainers -----------------------------------------------------------------------------
     def status(self, command: str = "", workspace: str = "") -> Answer:

@@ -8,6 +8,7 @@ import logging
 import re
 import warnings
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot import logs
 
@@ -116,3 +117,37 @@ def test_python_warnings_go_through_the_pipeline_too() -> None:
             logging.captureWarnings(False)
     (line,) = _lines(out)
     assert line["logger"] == "py.warnings" and SECRET not in json.dumps(line)
+
+
+class _Writes(io.StringIO):
+    """A stream that remembers each write: on an unbuffered stderr each one is a system call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def test_each_line_is_written_whole_in_one_write() -> None:
+    for fmt in ("json", "console"):
+        out = _Writes()
+        logs.configure(fmt, stream=out)
+        logs.get().info("command_answered", topic="/pact", kind="article", user="U0REPORTER", latency_ms=0.4)
+        (written,) = out.writes
+        assert written.endswith("\n") and written.count("\n") == 1 and "command_answered" in written
+
+
+def test_values_json_cannot_hold_are_written_as_structlog_writes_them() -> None:
+    class Custom:
+        def __structlog__(self) -> str:
+            return "custom form"
+
+    out = io.StringIO()
+    logs.configure("json", stream=out)
+    logs.get().info("x", path=Path("/k/pact.yaml"), custom=Custom(), when=datetime(2024, 6, 19, tzinfo=UTC))
+    (line,) = _lines(out)
+    assert line["path"] == repr(Path("/k/pact.yaml")) and line["custom"] == "custom form"
+    assert line["when"] == repr(datetime(2024, 6, 19, tzinfo=UTC))

@@ -100,6 +100,24 @@ def test_answer_cache_is_bounded_and_keeps_no_long_texts() -> None:
     assert len(door.service._answers) == 1, "spellings that differ only in case and spaces share an entry"
 
 
+def test_a_text_asked_again_is_not_parsed_again_and_long_texts_are_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    door = open_door(FIXTURES / "mini", "/mini")
+    calls: list[str] = []
+
+    def counting(text: str) -> Query:
+        calls.append(text)
+        return parse(text)
+
+    monkeypatch.setattr("bot.service.parse", counting)
+    first, again = door.answer("quote roe"), door.answer("quote roe")
+    assert first == again and calls == ["quote roe"]
+    assert door.service.question("/mini", "Quote  Roe").key == door.service.question("/mini", "quote roe").key
+    assert calls == ["quote roe", "Quote  Roe"], "each spelling is parsed as typed (the query keeps the raw text)"
+    for i in range(3):
+        door.answer("x" * (MAX_QUERY_CHARS + 1 + i))
+    assert len(door.service._parsed) == 2 and len(calls) == 5, "a text too long to answer is parsed, never kept"
+
+
 def test_misses_are_counted_without_user_ids() -> None:
     door = open_door(FIXTURES / "mini", "/mini")
     for _ in range(3):

@@ -7,13 +7,11 @@ trip. Everything else (sharing, mentions, DMs, App Home) uses the Web API or the
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
-from slack_bolt.authorization.async_authorize import AsyncCallableAuthorize
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -27,7 +25,7 @@ from bot.core.answer import Answer, Kind
 from bot.core.cache import LRU
 from bot.core.query import MAX_QUERY_CHARS
 from bot.core.text import clip
-from bot.service import Asker, Service, answer_key, notice
+from bot.service import Asker, Service, notice
 from bot.slack.blocks import (
     CHECK_SHORTCUT,
     CITE_ACTION,
@@ -38,6 +36,7 @@ from bot.slack.blocks import (
     citation_plain,
     render_message,
 )
+from bot.slack.commands import SlashCommands
 from bot.slack.home import render_home
 from bot.slack.identity import Identity, Installations, quiet_bolt_token_warning
 from bot.slack.middleware import DropRetries, GroupMembers, TrackedLazyListeners
@@ -85,17 +84,18 @@ class RenderCache:
     def __init__(self, size: int = 2048, budget: int = RENDERED_BYTES) -> None:
         self.entries: LRU[tuple[str, str, str], str] = LRU(size, budget=budget, weigh=len)
 
-    def message(self, command: str, text: str, answer: Answer) -> str:
-        """The message as JSON text, ready to be the ack's body.
+    def message(self, command: str, key: str, answer: Answer) -> str:
+        """The message as JSON text, ready to be the ack's body; `key` is the question's (`Question.key`, the
+        service's `answer_key` of the text, "" for none).
 
         Keyed by the version the answer itself was computed from, never the store's current one: a reload
         can land between answering and rendering, and must not file an old answer under the new version.
         """
-        if answer.kind is Kind.NOTICE or not answer.version:
+        if answer.kind is Kind.NOTICE or not answer.version or not key:
             return json.dumps(render_message(answer))
-        key = (answer.version, command, answer_key(text))  # as the service keys its answers
-        found = self.entries.get(key)
-        return found if found is not None else self.entries.put(key, json.dumps(render_message(answer)))
+        kept = (answer.version, command, key)  # as the service keys its answers
+        found = self.entries.get(kept)
+        return found if found is not None else self.entries.put(kept, json.dumps(render_message(answer)))
 
 
 class RejectMalformed(AsyncMiddleware):
@@ -166,10 +166,7 @@ def build_app(
     (`installations`, many): no Web API call stands between a slash command and its ack.
     """
     state = state or MemoryState()
-    # Typed Any: Bolt types authorize as never returning None, though it handles None (not installed) as such.
-    authorize: Any = (
-        installations.authorizer() if installations else (identity or Identity(client.token or "")).authorizer()
-    )
+    authorize = installations.authorizer() if installations else (identity or Identity(client.token or "")).authorizer()
     quiet_bolt_token_warning()
     # Bolt gets a client without a token: with one, it would authorise through auth.test on the request path.
     # Each request's client is a copy carrying the token `authorize` returned (and these retry handlers).
@@ -179,8 +176,7 @@ def build_app(
     # runner need not start it as a task and poll for its ack every 10 ms (a 10 ms floor under every answer).
     # Work that talks to Slack (sharing, mentions, DMs, App Home) runs as lazy listeners after the ack.
     if "oauth_settings" in bolt:  # Bolt takes the authorize function from the OAuth settings then
-        bolt_log = logging.getLogger("slack_bolt")
-        bolt["oauth_settings"].authorize = AsyncCallableAuthorize(logger=bolt_log, func=authorize)
+        bolt["oauth_settings"].authorize = authorize
     else:
         bolt["authorize"] = authorize
     app = AsyncApp(signing_secret=signing_secret, client=app_client, process_before_response=True, **bolt)
@@ -211,10 +207,10 @@ def build_app(
         answer = service.respond(question, asker)
         # Acked as JSON text: Bolt sends a body that starts with "{" as application/json, unchanged, which
         # spares serialising the same payload on every request (tests check the content type).
-        await ack(rendered.message(command["command"], text, answer))
+        await ack(rendered.message(command["command"], question.key, answer))
 
     # Any command: topics come from the knowledge, and a reload may add one. Unknown ones get a notice.
-    app.command(re.compile(r"^/"))(slash)
+    SlashCommands(app, slash).install(app)  # first among the listeners, without Bolt's argument injection
 
     async def just_ack(ack: AsyncAck) -> None:
         await ack()

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
@@ -50,6 +51,32 @@ def client(token: str | None, base_url: str, timeout: int = 10) -> AsyncWebClien
     web = AsyncWebClient(token=token, base_url=base_url, timeout=timeout)
     web.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     return web
+
+
+Find = Callable[[AsyncBoltContext, str | None, str | None, str | None], Awaitable[AuthorizeResult | None]]
+
+
+class Authorize(AsyncAuthorize):
+    """Bolt's authorize, which Bolt calls as it is. Given a plain function instead, Bolt wraps it and, on every
+    request, builds every argument it could pass (the context's every value, a logger, the client) to pick
+    the few the function names. `find(context, enterprise_id, team_id, user_id)` is the authorisation itself;
+    an AuthorizeResult, or None for a workspace the app is not installed in."""
+
+    def __init__(self, find: Find) -> None:
+        self.find = find
+
+    async def __call__(
+        self,
+        *,
+        context: AsyncBoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
+        return await self.find(context, enterprise_id, team_id, user_id)
 
 
 @dataclass
@@ -96,21 +123,21 @@ class Identity:
                 return
             wait = min(longest, wait * 2)
 
-    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult]]:
-        """Bolt's authorize function (a plain function: Bolt injects arguments by their names): from memory,
-        never a network call on the request path."""
+    def authorizer(self) -> Authorize:
+        """Bolt's authorize: from memory, never a network call on the request path."""
+        return Authorize(self._result)
 
-        async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
-            return AuthorizeResult(
-                enterprise_id=enterprise_id,
-                team_id=team_id or self.team_id,
-                bot_token=self.token,
-                bot_user_id=self.user_id,
-                bot_id=self.bot_id,
-                user_id=user_id,
-            )
-
-        return authorize
+    async def _result(
+        self, _context: AsyncBoltContext, enterprise_id: str | None, team_id: str | None, user_id: str | None
+    ) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id or self.team_id,
+            bot_token=self.token,
+            bot_user_id=self.user_id,
+            bot_id=self.bot_id,
+            user_id=user_id,
+        )
 
 
 class Installations:
@@ -121,15 +148,9 @@ class Installations:
         self.ttl = ttl
         self._found: dict[tuple[str | None, str | None], tuple[float, AuthorizeResult | None]] = {}
 
-    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult | None]]:
-        """Bolt's authorize function (None: not installed in that workspace)."""
-
-        async def authorize(
-            context: AsyncBoltContext, enterprise_id: str | None, team_id: str | None, user_id: str | None
-        ) -> AuthorizeResult | None:
-            return await self.find(context, enterprise_id, team_id, user_id)
-
-        return authorize
+    def authorizer(self) -> Authorize:
+        """Bolt's authorize (None: not installed in that workspace)."""
+        return Authorize(self.find)
 
     async def find(
         self, context: AsyncBoltContext, enterprise_id: str | None, team_id: str | None, user_id: str | None

@@ -45,15 +45,14 @@ def header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-def headers_are_text(scope: Scope) -> bool:
-    """Bolt decodes every header and the query string as UTF-8; bytes that are not would crash it (500)."""
+def text_headers(scope: Scope) -> tuple[dict[str, str], str] | None:
+    """The headers (by name, the last of a repeated one, as Bolt reads them) and the query string, decoded as
+    Bolt decodes them (UTF-8); None when any is not UTF-8, which would crash Bolt (500)."""
     try:
-        for _, value in scope.get("headers") or ():
-            value.decode("utf-8")
-        bytes(scope.get("query_string") or b"").decode("utf-8")
+        headers = {str(name, "utf-8"): str(value, "utf-8") for name, value in scope.get("headers") or ()}
+        return headers, bytes(scope.get("query_string") or b"").decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def check_signed_headers(scope: Scope, now: float | None = None) -> tuple[bytes, bytes]:
@@ -108,21 +107,6 @@ async def signed_body(scope: Scope, receive: Receive, secret: str) -> bytes:
     except UnicodeDecodeError:
         raise Refused(400, "body is not UTF-8") from None
     return body
-
-
-def replay(body: bytes) -> Receive:
-    """A `receive` that hands the already-read body to the next ASGI app, then reports a disconnect."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await asyncio.Event().wait()  # like a real connection: nothing more until the client leaves
-        return {"type": "http.disconnect"}
-
-    return receive
 
 
 def is_admin(scope: Scope, admin_token: str | None) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import resource
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -42,6 +42,46 @@ def raise_file_limit() -> int:
     return soft
 
 
+class ResponseWriter:
+    """The transport a request's response is written through: its head is held until its body's first part
+    and both go out in one write (one system call, one TCP segment for a small answer, one wake-up of the
+    client) instead of two. A head whose body has not followed by the next turn of the event loop is written
+    on its own then, so a response is never held back; everything else is the connection's transport."""
+
+    __slots__ = ("_held", "_loop", "transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._held is not None:
+            data, self._held = self._held + data, None
+        elif data.startswith(b"HTTP/1.1 1"):  # 100 Continue, written while the request is still read
+            pass
+        elif data.startswith(b"HTTP/"):
+            self._held = data
+            self._loop.call_soon(self.flush)
+            return
+        self.transport.write(data)
+
+    def flush(self) -> None:
+        if self._held is not None:
+            data, self._held = self._held, None
+            self.transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
+
 class GuardedHttpTools(HttpToolsProtocol):
     """HttpToolsProtocol with idle, head-time, head-size and connection-count limits."""
 
@@ -49,6 +89,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
         self._in_head = True
+        self._head_begun = False  # the parser has started a request's head (which may arrive in a body's bytes)
         self._head_timer: asyncio.TimerHandle | None = None
         self._since = 0.0
         self._served = False
@@ -85,12 +126,15 @@ class GuardedHttpTools(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if not self._in_head:
             super().data_received(data)
-            return
-        self._head_bytes += len(data)
-        self._start_head_clock()  # from the first byte, even one the parser skips (blank lines)
-        super().data_received(data)
-        if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
-            self._refuse(431, b"request header fields too large")
+        else:
+            self._head_bytes += len(data)
+            super().data_received(data)
+            if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+                self._refuse(431, b"request header fields too large")
+        if self._in_head and (self._head_bytes or self._head_begun):
+            # A head begun and not finished in these bytes (blank lines count): its clock runs from now. A
+            # head that arrives whole, as nearly every one does, never needs a timer of its own.
+            self._start_head_clock()
 
     def _refuse(self, status: int, reason: bytes) -> None:
         phrase = b"Request Header Fields Too Large" if status == 431 else b"Request Timeout"
@@ -102,8 +146,10 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._in_head = True  # bytes are counted from the end of the previous response (on_response_complete)
-        self._start_head_clock()  # a pipelined request's head began in bytes already received
+        # Bytes are counted from the end of the previous response (on_response_complete); a pipelined
+        # request's head that these bytes do not finish gets its clock once they are parsed (data_received).
+        self._in_head = True
+        self._head_begun = True
 
     def _start_head_clock(self) -> None:
         if self._head_timer is None:
@@ -111,8 +157,15 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
+        self._head_begun = False
         self._cancel_head_timer()
-        super().on_headers_complete()
+        transport = self.transport
+        # What the request's cycle, made now, writes its response to (it takes any transport-like object).
+        self.transport = cast(asyncio.Transport, ResponseWriter(transport, self.loop))
+        try:
+            super().on_headers_complete()
+        finally:
+            self.transport = transport
         if self._draining and self.cycle is not None:
             self.cycle.keep_alive = False
 

@@ -135,6 +135,9 @@ def test_silent_and_slow_connections_are_closed(bot: Running) -> None:
         ("X-Slack-Signature", "v0=" + "0" * 64)]) + b"text=")  # fmt: skip
     slow = raw_http.connect(bot.port)
     slow.sendall(b"POST /slack/events HTTP/1.1\r\n")
+    pipelined = raw_http.connect(bot.port)  # a whole request, then in the same bytes a next head that never ends
+    pipelined.sendall(raw_http.signed_command(bot.port, "anything", COMMAND) + b"POST /slack/events HTTP/1.1\r\n")
+    assert raw_http.read_response(pipelined)[0] == 200
     t0 = time.monotonic()
     blank = raw_http.connect(bot.port)  # blank lines, which the parser skips before a request line
     n = 0
@@ -148,6 +151,8 @@ def test_silent_and_slow_connections_are_closed(bot: Running) -> None:
         time.sleep(1)
     assert raw_http.closed_within(blank, 2)[0]
     closed, got = raw_http.closed_within(slow, 3)
+    assert closed and got.startswith(b"HTTP/1.1 408")
+    closed, got = raw_http.closed_within(pipelined, 3)
     assert closed and got.startswith(b"HTTP/1.1 408")
     assert raw_http.closed_within(silent, protocol.IDLE_SECONDS)[0]
     assert raw_http.read_response(slow_body)[0] == 408  # long since: BODY_SECONDS < the drip above
