@@ -34,22 +34,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
+from bot.core import subject
 from bot.core.index import Hit, SearchIndex, phrase, stem
+from bot.core.kinds.article import Article
 from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote, speaker
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind, beyond_article, routed
+from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
+_NAMES: WeakKeyDictionary[SearchIndex, tuple[str, ...]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
 _MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
@@ -115,6 +117,8 @@ def _another_document(
     if not head or head not in asked:
         return False
     quals, said = qualifiers(aliases, head)
+    if quals and f"the {head}" in phrase(subject.own_text(index.entries[d].ref)):  # "The treaty has 23 articles"
+        return False
     typed_words = _stems(q.raw)
     if not quals or quals & set(typed_words) or said & set(asked):  # "what did the treaty replace"
         return False
@@ -203,7 +207,7 @@ def about(
     """
     if names and names_someone_else(q, names):
         return False
-    asked = [t for t in dict.fromkeys(stem(t) for t in q.terms) if len(t) > 1]  # the "s" of "what's" asks nothing
+    asked = [t for t in dict.fromkeys(stem(t) for t in q.terms) if len(t) > 1 or t.isdigit()]  # "s" of "what's": no
     if not asked:
         return False
     d = hit.doc
@@ -280,54 +284,45 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
         return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
+    if not _as_asked(topic, index, q, hit, who, {head_of(document), *(stem(w) for w in mine)} - {""}):
+        return False
     names = names_of(topic, ref)
     return about(index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine)
 
 
-def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
-    """The question as the topic understands it: a command said with the topic's name or filler ("pact
-    timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
-    the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
-    entry uses is asked as its group's word that one does. `q` itself when nothing applies."""
-    if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
-        return q
-    mine = topic_words(topic)
-    command = routed(q, mine) if q.kind is QueryKind.SEARCH else None
-    if command is not None:
-        return command
-    head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
-    document = head if head and stem(head) in index.vocab else ""
-    kept = []
-    for t in q.terms:
-        if t in mine and t != head:
-            if document or stem(t) in index.vocab:
-                kept.append(document or t)
-        else:
-            kept.append(_known(index, t))
-    terms = tuple(dict.fromkeys(kept))
-    return replace(q, terms=terms) if terms != q.terms and terms else q
-
-
-def _known(index: SearchIndex, term: str) -> str:
-    """A word no entry uses, as a word of its group that one does ("react" as "respond"); else the word."""
-    if stem(term) in index.vocab:
-        return term
-    return next((w for w in SAME_AS.get(term, ()) if stem(w) in index.vocab), term)
-
-
-def topic_words(topic: Topic) -> tuple[str, ...]:
-    """The words that name the topic itself, as typed: "pact" of /pact, "treaty" of its document."""
-    document = tokens(topic.document.name)[-1:] if topic.document else []
-    return (topic.command.lstrip("/"), topic.topic, *document)
-
-
-def asks_beyond_article(topic: Topic, q: Query) -> bool:
-    """An article question with words beyond the article, its text and its outlets: "is article 4 the same as
-    the 1961 treaty" asks for the comparison; "meduza article 4" asks for Meduza's wording, the article's answer."""
-    if not q.terms:
+def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person | None, implied: set[str]) -> bool:
+    """The rules of `bot.core.subject`: whom the question names as acting, whether it asks who or where."""
+    ref, d = hit.entry.ref, hit.doc
+    if subject.asks_where(q.raw) and not subject.places(subject.own_text(ref)):
         return False
-    outlets = {w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split()}
-    return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
+    count = subject.counted(q.raw)
+    if count and not subject.counts(subject.own_text(ref, with_names=True), count):
+        return False
+    if subject.asks_who_did(q.raw):
+        if isinstance(ref, Quote):
+            return False
+        if not isinstance(ref, Person) and not subject.names_anyone(subject.own_text(ref), _names(index)):
+            return d in named_in(index, q)
+    acting = [w for w in subject.subject(q.raw, lambda w: _person_word(index, w)) if w not in STOPWORDS]
+    if not acting:
+        return True
+    if set(acting) <= implied:  # "what does the treaty say": the entry says it, or is the document's own words
+        return not q.said or isinstance(ref, Article) or subject.says_document(subject.own_text(ref), implied)
+    if isinstance(ref, Quote):  # someone else's words that mention X are not what X did or said
+        own = [*(names_of(topic, ref)), ref.context or ""]
+        met = {w for n in own for w in _stems(n)} | _capitalised(who.role or "" if who else "")
+        return all(w in met or w in implied for w in acting)
+    return True
+
+
+def _names(index: SearchIndex) -> tuple[str, ...]:
+    """Every name and alias of the topic's people, as phrases (who an entry's text may name)."""
+    found = _NAMES.get(index)
+    if found is None:
+        people = (e.ref for e in index.entries if isinstance(e.ref, Person))
+        found = tuple(dict.fromkeys(phrase(n) for p in people for n in (p.name, *p.aliases)))
+        _NAMES[index] = found
+    return found
 
 
 def named_in(index: SearchIndex, q: Query) -> set[int]:
@@ -347,9 +342,8 @@ def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:
     the treaty in force yet": the entry into force, not a quote that says "force"). "what did KCNA say when
     ...": the words said come first.
     """
-    tied = len({h.score for h in hits}) < len(hits)
-    named = named_in(index, q) if tied else set()  # only ties need it
-    ordered = sorted(hits, key=lambda h: (-h.score, h.doc not in named))
+    named = named_in(index, q)
+    ordered = sorted(hits, key=lambda h: (h.doc not in named, -h.score))
     if q.said:
         ordered.sort(key=lambda h: not isinstance(h.entry.ref, Quote))
     first = ordered[0]

@@ -117,3 +117,41 @@ def test_a_command_said_with_the_topic_name_or_filler_is_the_command(accord: Doo
 def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
     a = accord.answer(text)
     assert a.kind is Kind.MISS, (text, ids(a))
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("who signed the treaty", "treaty-signed"),  # names its signers; the agency's quote says "sign"
+        ("what happened on dec 4", "entry-into-force"),  # a month said short
+        ("what happened on 4 december", "entry-into-force"),  # the day first: "4" is a word that asks
+        ("what happened on 2024-12-04", "entry-into-force"),  # as written in ISO form
+        ("who is the russian president", "vladimir-putin"),  # a person named by role
+    ],
+)
+def test_how_a_question_is_put_finds_its_entry(accord: Door, text: str, lead: str) -> None:
+    a = accord.answer(text)
+    assert a.kind is not Kind.MISS, text
+    assert ids(a)[0] == lead, (text, ids(a))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did the president expect it",  # Lee's words mention the President; what Lee expected is not his
+        "who signed it so soon",  # a quote that says "sign" is someone's words, not who signed
+        "how many articles does the 1961 treaty have",  # holds "article" and "1961", counts nothing
+        "how many troops did the agency report",
+    ],
+)
+def test_who_acts_where_and_how_many_are_asked_not_just_shared(accord: Door, text: str) -> None:
+    a = accord.answer(text)
+    assert a.kind is Kind.MISS, (text, ids(a))
+
+
+def test_a_said_question_about_someone_never_quoted_is_a_miss_naming_them(accord: Door) -> None:
+    """A profile is not what Putin said: the miss says no quote of his is held and offers his name."""
+    a = accord.answer("what did the russian president say")
+    assert a.kind is Kind.MISS
+    assert "Vladimir Putin" in (a.intro or "")
+    assert a.suggestions[:1] == ("Vladimir Putin",)
