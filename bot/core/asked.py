@@ -22,7 +22,8 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     """The question as the topic understands it: a command said with the topic's name or filler ("pact
     timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
     the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
-    entry uses is asked as its group's word that one does. `q` itself when nothing applies."""
+    entry uses is asked as its group's word that one does; "is it true that" asks what follows, and "where"
+    asks for a place (`bot.core.subject`), not words an entry must hold. `q` itself when nothing applies."""
     if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
         return q
     mine = topic_words(topic)
@@ -32,8 +33,9 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
     document = head if head and stem(head) in index.vocab else ""
     kept = []
+    framed = tokens(q.raw.casefold())[:3] == ["is", "it", "true"]  # "is it true that ...": asks the rest
     for t in _dated(q):
-        if t == "where":  # asks for a place: `subject.places`, not a word an entry must hold
+        if t == "where" or (framed and t == "true"):  # "where" asks for a place: `subject.places`
             continue
         if t in mine and t != head:
             if document or stem(t) in index.vocab:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import asked, phrases, relevance
+from bot.core import asked, phrases, ranking, relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
@@ -334,14 +334,14 @@ class TopicEngine:
             if q.said:  # a profile is not what they said
                 return self.miss(q, f"The curated sources hold no quote from {top.name}.", [top.name])
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
-        kept = relevance.kept(self.index, q, hits)
+        kept = ranking.kept(self.index, q, hits)
         top = kept[0].entry.ref
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
         title = kind_of(top).title(top)
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
 
     def _suggest(self, found: SearchResult) -> list[str]:
-        return relevance.suggestions(self.topic, found.hits[:3], MAX_SUGGESTION)
+        return ranking.suggestions(self.topic, found.hits[:3], MAX_SUGGESTION)
 
 
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:

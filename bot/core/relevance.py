@@ -24,6 +24,11 @@ Some words are met without being in the entry's text, because they are about the
 - the names and titles in a quote's speaker's role: the South Korean foreign minister speaks for South Korea,
   unless the question puts another person's title on those words ("president of south korea"). The role's
   other words ("who responded ...") do not count.
+- the titles of the people an entry names ("Putin" is Russia's President: "what did the president of russia
+  say about the relationship" is met by "Putin stopped short of defining the relationship ...");
+- of words offered as a choice ("moscow or pyongyang"), one.
+A year alone is met by an event dated that year, not one that names it. How the question is put (who acts,
+who/where/how many, what the treaty says) is `bot.core.subject`'s.
 An event answers "when" only for what it dates, not for a moment it names to place it ("soon after his
 inauguration").
 Otherwise the engine answers with an honest miss that suggests the nearest entries.
@@ -42,9 +47,10 @@ from bot.core.index import Hit, SearchIndex, phrase, stem
 from bot.core.kinds.article import Article
 from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
-from bot.core.kinds.quote import Quote, speaker
+from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
 from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind
+from bot.core.ranking import named_in
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
@@ -52,6 +58,7 @@ _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
 _NAMES: WeakKeyDictionary[SearchIndex, tuple[str, ...]] = WeakKeyDictionary()
+_MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
 _MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
@@ -197,13 +204,15 @@ def about(
     role: str = "",
     spoken: str = "",
     topic_words: Sequence[str] = (),
+    mentioned: frozenset[str] = frozenset(),
 ) -> bool:
     """True when `hit` answers the question; see the module's rules.
 
     `said`: the question asks who said these words, so they must be in the quote's own text. `names`: whom
     the entry is about (`names_of`). `document`: the name of the topic's own document ("the treaty").
     `role`: the role of the quote's speaker ("South Korea's Foreign Minister"), `spoken` the quote's own words
-    and context. `topic_words`: what else names the topic itself ("pact" of /pact).
+    and context. `topic_words`: what else names the topic itself ("pact" of /pact). `mentioned`: the titles of
+    the people the entry's own words name ("president" of "Putin stopped short ...").
     """
     if names and names_someone_else(q, names):
         return False
@@ -224,32 +233,47 @@ def about(
     borrowed = set(roles) - set(_words(spoken)) - set(named) - _capitalised(role) if roles else set()
     tids = []
     asked_as: dict[int, str] = {}
+    either = subject.alternatives(q.raw)  # "moscow or pyongyang": one of them
     for term in asked:
         tid = index.vocab.get(term)
         if tid is None:
             tid = index.correct(term)
             if tid is not None and index.terms[tid] in STOPWORDS:  # "where" is no typo of "were": it asks
                 return False
+        if tid is None and term in either:
+            continue
         if tid is None:
             return False
         tids.append(tid)
         asked_as[tid] = term
     implied = {head, *(stem(w) for w in topic_words)} - {""}
     held = []
+    unmet = []
     for tid in tids:
         term = index.terms[tid]
         own_word = term not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d)
-        if own_word or (not said and _held_as(index, d, borrowed, term, asked_as.get(tid, ""))):
+        if own_word or (not said and (term in mentioned or _held_as(index, d, borrowed, term, asked_as.get(tid, "")))):
             held.append(tid)
+        elif asked_as[tid] in either:
+            unmet.append(asked_as[tid])
         elif said or term not in implied:
             return False
+    met = {asked_as[t] for t in held}
+    if any(not either[t] & met for t in unmet):
+        return False
     asks = [t for t in tids if t in held or index.terms[t] not in implied]  # the topic itself is implied
     if not held:
         return False
     if len(asks) == 1 and not said:
         names = (index.terms[asks[0]], phrase(q.raw))
-        return any(d in index.phrases.get(name, ()) for name in names)
+        return any(d in index.phrases.get(name, ()) for name in names) or _dated_in(hit.entry.ref, names[0])
     return True
+
+
+def _dated_in(ref: object, year: str) -> bool:
+    """A year alone ("what happened in 1961") asks what an event dated that year is: not one that names it."""
+    dates = (ref.date, *(s.date for s in ref.sides if s.date)) if isinstance(ref, Event) else ()
+    return year.isdigit() and any(str(d.year) == year for d in dates)
 
 
 def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> bool:
@@ -287,7 +311,26 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
     if not _as_asked(topic, index, q, hit, who, {head_of(document), *(stem(w) for w in mine)} - {""}):
         return False
     names = names_of(topic, ref)
-    return about(index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine)
+    mentioned = _mentioned(topic, index, hit.doc) if not said else frozenset()
+    return about(
+        index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine,
+        mentioned=mentioned,
+    )  # fmt: skip
+
+
+def _mentioned(topic: Topic, index: SearchIndex, d: int) -> frozenset[str]:
+    """The titles of the people entry `d`'s own words name (a quote's context included): "Putin stopped short
+    ..." is about Russia's President. Their other names are not: "Kim" of "Kim Il Sung" is not Kim Jong Un.
+    Remembered per entry."""
+    known = _MENTIONED.setdefault(index, {})
+    found = known.get(d)
+    if found is None:
+        ref = index.entries[d].ref
+        text = f"{subject.own_text(ref)} {getattr(ref, 'context', None) or ''}"
+        people = [p for p in topic.people if subject.names_anyone(text, [phrase(n) for n in (p.name, *p.aliases)])]
+        found = frozenset(w for p in people for w in _capitalised(p.role or ""))  # titles, not other names
+        known[d] = found
+    return found
 
 
 def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person | None, implied: set[str]) -> bool:
@@ -323,42 +366,3 @@ def _names(index: SearchIndex) -> tuple[str, ...]:
         found = tuple(dict.fromkeys(phrase(n) for p in people for n in (p.name, *p.aliases)))
         _NAMES[index] = found
     return found
-
-
-def named_in(index: SearchIndex, q: Query) -> set[int]:
-    """The entries a name of which (two words or more) the question says word for word: "in force" of "is the
-    treaty in force yet"."""
-    words = phrase(q.raw).split()
-    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
-    return {d for span in spans for d in index.phrases.get(span, ())}
-
-
-def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:
-    """The hits about the question that make its answer, in order.
-
-    Every entry about all the question asks belongs in it, however much more strongly the first is named
-    ("who ratified the treaty": the summary, then each chamber's and leader's act); of the rest, those within
-    a third of the first. Of entries that rank equal, one the question names comes first ("in force" of "is
-    the treaty in force yet": the entry into force, not a quote that says "force"). "what did KCNA say when
-    ...": the words said come first.
-    """
-    named = named_in(index, q)
-    ordered = sorted(hits, key=lambda h: (h.doc not in named, -h.score))
-    if q.said:
-        ordered.sort(key=lambda h: not isinstance(h.entry.ref, Quote))
-    first = ordered[0]
-    return [h for h in ordered if h.score >= first.score / 3 or h.coverage >= first.coverage]
-
-
-def suggestions(topic: Topic, hits: Sequence[Hit], longest: int) -> list[str]:
-    """Something short to ask instead of each hit: who said a quote, or an entry's title or alias, never a
-    passage (a label over `longest` characters gives way to the entry's id)."""
-    out = []
-    for hit in hits:
-        ref = hit.entry.ref
-        label = hit.entry.label
-        if isinstance(ref, Quote):
-            out.append(f"quotes {speaker(topic, ref)}")
-        else:
-            out.append(label if label and len(label) <= longest else hit.entry.entry_id.replace("-", " "))
-    return out

@@ -14,6 +14,7 @@ cooperation" is not answered by Seoul saying it would boost cooperation with Jap
 - "how many X" asks for a count: an entry answers only when its own text puts a number (not a year) before X
   ("23 articles", "3,000 North Korean troops"), not when it merely holds numbers and X ("Article 1 of the
   1961 treaty");
+- "X or Y" offers a choice: an entry that holds one of them answers ("moscow or pyongyang");
 - "where" asks for a place: an entry answers only when its own text places something ("in Pyongyang");
 - "what does the treaty say": the document is who speaks, so the entry must speak of it ("the treaty", "the
   agreement"), not leave it implied ("both countries are under sanctions" is not what the treaty says).
@@ -88,6 +89,18 @@ def counts(text: str, what: Sequence[str]) -> bool:
         w.isdigit() and not _YEARS.match(w) and any(x in what for x in words[i + 1 : i + 1 + _COUNTED])
         for i, w in enumerate(words)
     )
+
+
+def alternatives(raw: str) -> dict[str, set[str]]:
+    """The words a question offers as either/or, stemmed, each with its alternatives: "moscow or pyongyang"."""
+    toks = tokens(fold(raw))
+    out: dict[str, set[str]] = {}
+    for i in range(1, len(toks) - 1):
+        if toks[i] == "or":
+            a, b = stem(toks[i - 1]), stem(toks[i + 1])
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
 
 
 def asks_where(raw: str) -> bool:

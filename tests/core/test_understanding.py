@@ -127,6 +127,9 @@ def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
         ("what happened on 4 december", "entry-into-force"),  # the day first: "4" is a word that asks
         ("what happened on 2024-12-04", "entry-into-force"),  # as written in ISO form
         ("who is the russian president", "vladimir-putin"),  # a person named by role
+        ("is it true that the us confirmed troops", "us-confirms-troops"),  # the frame asks nothing itself
+        ("did russia's president define the relationship as an alliance", "putin-not-alliance"),  # Putin's title
+        ("what happened in 1961", "1961-treaty-signed"),  # a year alone: the event dated then
     ],
 )
 def test_how_a_question_is_put_finds_its_entry(accord: Door, text: str, lead: str) -> None:
@@ -155,3 +158,10 @@ def test_a_said_question_about_someone_never_quoted_is_a_miss_naming_them(accord
     assert a.kind is Kind.MISS
     assert "Vladimir Putin" in (a.intro or "")
     assert a.suggestions[:1] == ("Vladimir Putin",)
+
+
+def test_of_words_offered_as_a_choice_one_is_enough(accord: Door) -> None:
+    a = accord.answer("was the treaty ratified in october or december")
+    assert a.kind is not Kind.MISS
+    assert ids(a)[0] == "duma-ratifies", ids(a)
+    assert accord.answer("was the treaty ratified in march or april").kind is Kind.MISS
