@@ -42,6 +42,7 @@ _SAME = (
     "boost boosts boosted strengthen strengthens strengthened bolster bolsters bolstered",
     "commitment commitments clause clauses pledge pledges obligation obligations",
     "translation translations text texts version versions",
+    "call calls called calling define defines defined defining describe describes described",
     "defense defence",
     "offense offence",
 )
@@ -77,7 +78,9 @@ class Query:
     said: bool = False  # "what did KCNA say ...": someone's own words are asked for, so quotes come first
 
 
-_SAID_VERBS = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
+# Words that say someone spoke: "what did KCNA say" asks for their words.
+SAYS = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
+_SAID_VERBS = SAYS
 # Words that ask for an article itself ("article iv text", "article 4 wording"), not for something about it.
 _ITSELF = "text full wording wordings words clause translation translations version english exact read reads quote"
 _ARTICLE_ITSELF = frozenset(f"{_ITSELF} quoted original art arts article articles".split())

@@ -49,7 +49,7 @@ from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind
+from bot.core.query import SAME_AS, SAYS, STOPWORDS, Query, QueryKind
 from bot.core.ranking import named_in
 from bot.core.text import tokens
 
@@ -58,6 +58,9 @@ _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
 _NAMES: WeakKeyDictionary[SearchIndex, tuple[str, ...]] = WeakKeyDictionary()
+_OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
+# Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
+_SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
@@ -327,7 +330,7 @@ def _mentioned(topic: Topic, index: SearchIndex, d: int) -> frozenset[str]:
     if found is None:
         ref = index.entries[d].ref
         text = f"{subject.own_text(ref)} {getattr(ref, 'context', None) or ''}"
-        people = [p for p in topic.people if subject.names_anyone(text, [phrase(n) for n in (p.name, *p.aliases)])]
+        people = [p for p in topic.people if subject.names_anyone(text, _phrases(p))]
         found = frozenset(w for p in people for w in _capitalised(p.role or ""))  # titles, not other names
         known[d] = found
     return found
@@ -346,15 +349,48 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
             return False
         if not isinstance(ref, Person) and not subject.names_anyone(subject.own_text(ref), _names(index)):
             return d in named_in(index, q)
-    acting = [w for w in subject.subject(q.raw, lambda w: _person_word(index, w)) if w not in STOPWORDS]
+    outlets = _outlets(topic, index)  # "what did the week quote kim saying": the outlet reports, Kim speaks
+    acting = [w for w in subject.subject(q.raw, lambda w: _person_word(index, w)) if w not in STOPWORDS | outlets]
     if not acting:
         return True
     if set(acting) <= implied:  # "what does the treaty say": the entry says it, or is the document's own words
         return not q.said or isinstance(ref, Article) or subject.says_document(subject.own_text(ref), implied)
     if isinstance(ref, Quote):  # someone else's words that mention X are not what X did or said
-        own = [*(names_of(topic, ref)), ref.context or ""]
-        met = {w for n in own for w in _stems(n)} | _capitalised(who.role or "" if who else "")
-        return all(w in met or w in implied for w in acting)
+        named = [p for p in topic.people if subject.names_anyone(ref.context or "", _phrases(p))]
+        titles = {w for p in (who, *named) if p for w in _capitalised(p.role or "")}
+        speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles
+        if not all(w in speaker or w in implied or w in _stems(ref.context or "") for w in acting):
+            return False
+        return q.said or _in_words(index, q, ref.text, {*speaker, *acting, *implied, *outlets, *_SAYING})
+    return True
+
+
+def _phrases(p: Person) -> list[str]:
+    return [phrase(n) for n in (p.name, *p.aliases)]
+
+
+def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
+    """The words naming the topic's outlets ("the week" of "what did the week quote kim saying")."""
+    found = _OUTLETS.get(index)
+    if found is None:
+        found = frozenset(w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split())
+        _OUTLETS[index] = found
+    return found
+
+
+def _in_words(index: SearchIndex, q: Query, text: str, besides: set[str]) -> bool:
+    """Whether what "did X ..." asks X did is in a quote's own words, not only in the note on their context:
+    "what did north korea's leader sign" is not met by Kim's words on a treaty "signed", says the note."""
+    said = set(_stems(text))
+    for t in q.terms:
+        term = stem(t)
+        if term in besides or term in STOPWORDS or len(term) < 2:
+            continue
+        if term not in index.vocab:
+            tid = index.correct(term)
+            term = index.terms[tid] if tid is not None else term
+        if term not in said and not said & {stem(w) for w in _SAME_STEMS.get(term, ())}:
+            return False
     return True
 
 

@@ -130,6 +130,8 @@ def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
         ("is it true that the us confirmed troops", "us-confirms-troops"),  # the frame asks nothing itself
         ("did russia's president define the relationship as an alliance", "putin-not-alliance"),  # Putin's title
         ("what happened in 1961", "1961-treaty-signed"),  # a year alone: the event dated then
+        # What the agency did is not in its words, only in the note on when it spoke: the event says it.
+        ("did the agency enter the treaty", "entry-into-force"),
     ],
 )
 def test_how_a_question_is_put_finds_its_entry(accord: Door, text: str, lead: str) -> None:
