@@ -49,7 +49,7 @@ from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, SAYS, STOPWORDS, Query, QueryKind
+from bot.core.query import SAME_AS, SAYS, STOPWORDS, Query
 from bot.core.ranking import named_in
 from bot.core.text import tokens
 
@@ -63,8 +63,6 @@ _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
-_WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
-_MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
@@ -289,25 +287,13 @@ def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> boo
     return False
 
 
-def dated_otherwise(q: Query, what: str) -> bool:
-    """The question asks when something happened that the event names only as another moment: "putin
-    inauguration date" against "Putin visits China, soon after his inauguration" (the visit's date, not the
-    inauguration's)."""
-    if q.kind is not QueryKind.WHEN and not _WHEN & set(_stems(q.raw)):
-        return False
-    said = _stems(what)
-    cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
-    main, other = set(said[:cut]), set(said[cut:])
-    return any(t in other and t not in main for t in (stem(t) for t in q.terms))
-
-
 def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool = False) -> bool:
     """`about`, with what the topic says of the entry: whom it is about, its speaker's role, the topic's document."""
     ref = hit.entry.ref
     who = topic.person_by_id.get(ref.speaker) if isinstance(ref, Quote) else None
     role = (who.role or "") if who else ""
     spoken = f"{ref.text} {ref.context or ''}" if isinstance(ref, Quote) else ""
-    if isinstance(ref, Event) and dated_otherwise(q, ref.what):
+    if isinstance(ref, Event) and subject.dated_otherwise(q, ref.what):
         return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)

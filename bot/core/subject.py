@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 
 from bot.core.index import phrase, stem
+from bot.core.query import Query, QueryKind
 from bot.core.text import fold, tokens
 
 _AUX = frozenset("did does do has have had will would is was are were can could should may might".split())  # noqa: SIM905
@@ -36,6 +38,8 @@ _JOINERS = frozenset({"of", "the", "s"})  # "president of russia", "north korea'
 _NO_SUBJECT = frozenset("it there this that they we you he she i its".split())  # noqa: SIM905
 _SAID = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
 _CALENDAR = {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m}
+_WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
+_MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
 _PLACED = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w-]+)")
 
 
@@ -136,3 +140,20 @@ _DOCUMENT_WORDS = frozenset(map(stem, "treaty agreement pact accord deal documen
 def says_document(text: str, own: set[str]) -> bool:
     """Whether a text speaks of the document itself: by the topic's own words for it, or another such word."""
     return any(w in own or w in _DOCUMENT_WORDS for w in (stem(t) for t in tokens(fold(text))))
+
+
+@lru_cache(maxsize=4096)
+def _stemmed(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in tokens(fold(text)))
+
+
+def dated_otherwise(q: Query, what: str) -> bool:
+    """The question asks when something happened that the event names only as another moment: "putin
+    inauguration date" against "Putin visits China, soon after his inauguration" (the visit's date, not the
+    inauguration's)."""
+    if q.kind is not QueryKind.WHEN and not _WHEN & set(_stemmed(q.raw)):
+        return False
+    said = _stemmed(what)
+    cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
+    main, other = set(said[:cut]), set(said[cut:])
+    return any(t in other and t not in main for t in (stem(t) for t in q.terms))
