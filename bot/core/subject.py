@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from functools import lru_cache
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from bot.core.index import phrase, stem
 from bot.core.query import Query, QueryKind
