@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     what when which who whom whose why how year years date day month said say says tell me about
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes
-    yet already actually really just ever many much era pls happen happened happens last""".split()  # noqa: SIM905
+    yet already actually really just ever many much era pls happen happened happens last cover covers covered""".split()  # noqa: SIM905
 )
 
 
@@ -43,6 +43,7 @@ _SAME = (
     "commitment commitments clause clauses pledge pledges obligation obligations",
     "translation translations text texts version versions",
     "call calls called calling define defines defined defining describe describes described",
+    "aid assistance",
     "defense defence",
     "offense offence",
 )
