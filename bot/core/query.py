@@ -29,7 +29,8 @@ STOPWORDS = frozenset(
     what when which who whom whose why how year years date day month said say says tell me about
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes
-    yet already actually really just ever many much era pls happen happened happens last cover covers covered""".split()  # noqa: SIM905
+    yet already actually really just ever many much era pls happen happened happens last cover covers covered
+    whats thats theres""".split()  # noqa: SIM905
 )
 
 

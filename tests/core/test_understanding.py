@@ -58,6 +58,7 @@ def ids(a: Answer) -> list[str | None]:
         ("is there a mutual defense commitment", "article-4"),  # "mutual defence clause", spelt and said otherwise
         ("is the wire translation official", "official-text"),  # its "English text"
         ("which article covers military aid", "article-4"),  # "assistance"; "covers" asks what it says
+        ("so theres a mutual defence clause", "article-4"),  # "there's" typed without its apostrophe
         # A provision is found by what cites it.
         ("which article of the un charter does the treaty cite", "un-charter-article-51"),
     ],
