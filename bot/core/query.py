@@ -85,7 +85,7 @@ SAYS = frozenset("say said says tell told report reported reports announce annou
 _SAID_VERBS = SAYS
 # Words that ask for an article itself ("article iv text", "article 4 wording"), not for something about it.
 _ITSELF = "text full wording wordings words clause translation translations version english exact read reads quote"
-_ARTICLE_ITSELF = frozenset(f"{_ITSELF} quoted original art arts article articles".split())
+ARTICLE_ITSELF = _ARTICLE_ITSELF = frozenset(f"{_ITSELF} quoted original art arts article articles".split())
 
 
 def beyond_article(terms: Iterable[str], number: int | None) -> list[str]:

@@ -49,7 +49,7 @@ from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, SAYS, STOPWORDS, Query
+from bot.core.query import ARTICLE_ITSELF, SAME_AS, SAYS, STOPWORDS, Query
 from bot.core.ranking import named_in
 from bot.core.text import tokens
 
@@ -330,6 +330,8 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
     count = subject.counted(q.raw)
     if count and not subject.counts(subject.own_text(ref, with_names=True), count):
         return False
+    if isinstance(ref, Article) and not _in_one_passage(topic, index, q, ref, implied):
+        return False
     if subject.asks_who_did(q.raw):
         if isinstance(ref, Quote):
             return False
@@ -349,6 +351,16 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
             return False
         return q.said or _in_words(index, q, ref.text, {*speaker, *acting, *implied, *outlets, *_SAYING})
     return True
+
+
+def _in_one_passage(topic: Topic, index: SearchIndex, q: Query, a: Article, implied: set[str]) -> bool:
+    """An article's wordings and the notes on it are separate texts: what the question asks must be in one of
+    them (or its names), not gathered from several ("1961 treaty status": a note's "1961 treaty" and a
+    wording's "state of war")."""
+    names = " ".join((f"article {a.number}", a.title, *a.aliases))
+    besides = {*implied, *_outlets(topic, index), *_SAYING, *map(stem, ARTICLE_ITSELF), str(a.number)}
+    passages = (*(t.text for t in a.translations), *(n.text for n in a.notes))
+    return any(_in_words(index, q, f"{names} {p}", besides) for p in passages)
 
 
 def _phrases(p: Person) -> list[str]:

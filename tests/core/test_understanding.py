@@ -149,6 +149,7 @@ def test_how_a_question_is_put_finds_its_entry(accord: Door, text: str, lead: st
         "who signed it so soon",  # a quote that says "sign" is someone's words, not who signed
         "how many articles does the 1961 treaty have",  # holds "article" and "1961", counts nothing
         "how many troops did the agency report",
+        "1961 treaty delay",  # a note's "1961 treaty" and a wording's "delay": two texts, neither says both
     ],
 )
 def test_who_acts_where_and_how_many_are_asked_not_just_shared(accord: Door, text: str) -> None:
