@@ -349,7 +349,7 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
         speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles
         if not all(w in speaker or w in implied or w in _stems(ref.context or "") for w in acting):
             return False
-        return q.said or _in_words(index, q, ref.text, {*speaker, *acting, *implied, *outlets, *_SAYING})
+        return q.said or subject.in_words(index, q, ref.text, {*speaker, *acting, *implied, *outlets, *_SAYING})
     return True
 
 
@@ -360,7 +360,7 @@ def _in_one_passage(topic: Topic, index: SearchIndex, q: Query, a: Article, impl
     names = " ".join((f"article {a.number}", a.title, *a.aliases))
     besides = {*implied, *_outlets(topic, index), *_SAYING, *map(stem, ARTICLE_ITSELF), str(a.number)}
     passages = (*(t.text for t in a.translations), *(n.text for n in a.notes))
-    return any(_in_words(index, q, f"{names} {p}", besides) for p in passages)
+    return any(subject.in_words(index, q, f"{names} {p}", besides) for p in passages)
 
 
 def _phrases(p: Person) -> list[str]:
@@ -374,22 +374,6 @@ def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
         found = frozenset(w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split())
         _OUTLETS[index] = found
     return found
-
-
-def _in_words(index: SearchIndex, q: Query, text: str, besides: set[str]) -> bool:
-    """Whether what "did X ..." asks X did is in a quote's own words, not only in the note on their context:
-    "what did north korea's leader sign" is not met by Kim's words on a treaty "signed", says the note."""
-    said = set(_stems(text))
-    for t in q.terms:
-        term = stem(t)
-        if term in besides or term in STOPWORDS or len(term) < 2:
-            continue
-        if term not in index.vocab:
-            tid = index.correct(term)
-            term = index.terms[tid] if tid is not None else term
-        if term not in said and not said & {stem(w) for w in _SAME_STEMS.get(term, ())}:
-            return False
-    return True
 
 
 def _names(index: SearchIndex) -> tuple[str, ...]:

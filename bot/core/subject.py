@@ -27,8 +27,8 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from bot.core.index import phrase, stem
-from bot.core.query import Query, QueryKind
+from bot.core.index import SearchIndex, phrase, stem
+from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind
 from bot.core.text import fold, tokens
 
 _AUX = frozenset("did does do has have had will would is was are were can could should may might".split())  # noqa: SIM905
@@ -38,6 +38,7 @@ _JOINERS = frozenset({"of", "the", "s"})  # "president of russia", "north korea'
 _NO_SUBJECT = frozenset("it there this that they we you he she i its".split())  # noqa: SIM905
 _SAID = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
 _CALENDAR = {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m}
+_SAME = {stem(w): group for w, group in SAME_AS.items()}
 _WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
 _MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
 _PLACED = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w-]+)")
@@ -157,3 +158,21 @@ def dated_otherwise(q: Query, what: str) -> bool:
     cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
     main, other = set(said[:cut]), set(said[cut:])
     return any(t in other and t not in main for t in (stem(t) for t in q.terms))
+
+
+def in_words(index: SearchIndex, q: Query, text: str, besides: set[str]) -> bool:
+    """Whether every word the question asks (but `besides`) is in this one text, typos corrected as the index
+    corrects them: what "did X ..." asks X did must be in a quote's own words, not only in the note on their
+    context ("what did north korea's leader sign" is not met by Kim's words on a treaty "signed", says the
+    note); what an article question asks must be in one of its texts."""
+    said = set(_stemmed(text))
+    for t in q.terms:
+        term = stem(t)
+        if term in besides or term in STOPWORDS or len(term) < 2:
+            continue
+        if term not in index.vocab:
+            tid = index.correct(term)
+            term = index.terms[tid] if tid is not None else term
+        if term not in said and not said & {stem(w) for w in _SAME.get(term, ())}:
+            return False
+    return True
