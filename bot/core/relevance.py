@@ -57,10 +57,11 @@ _SHARED = 2  # words a question must share with the start of a name before going
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
-_NAMES: WeakKeyDictionary[SearchIndex, tuple[str, ...]] = WeakKeyDictionary()
+_NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
 _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
+_ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
@@ -316,7 +317,7 @@ def _mentioned(topic: Topic, index: SearchIndex, d: int) -> frozenset[str]:
     if found is None:
         ref = index.entries[d].ref
         text = f"{subject.own_text(ref)} {getattr(ref, 'context', None) or ''}"
-        people = [p for p in topic.people if subject.names_anyone(text, _phrases(p))]
+        people = _people_named(index, text)
         found = frozenset(w for p in people for w in _capitalised(p.role or ""))  # titles, not other names
         known[d] = found
     return found
@@ -335,7 +336,7 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
     if subject.asks_who_did(q.raw):
         if isinstance(ref, Quote):
             return False
-        if not isinstance(ref, Person) and not subject.names_anyone(subject.own_text(ref), _names(index)):
+        if not isinstance(ref, Person) and not _people_named(index, subject.own_text(ref)):
             return d in named_in(index, q)
     outlets = _outlets(topic, index)  # "what did the week quote kim saying": the outlet reports, Kim speaks
     acting = [w for w in subject.subject(q.raw, lambda w: _person_word(index, w)) if w not in STOPWORDS | outlets]
@@ -344,12 +345,12 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
     if set(acting) <= implied:  # "what does the treaty say": the entry says it, or is the document's own words
         return not q.said or isinstance(ref, Article) or subject.says_document(subject.own_text(ref), implied)
     if isinstance(ref, Quote):  # someone else's words that mention X are not what X did or said
-        named = [p for p in topic.people if subject.names_anyone(ref.context or "", _phrases(p))]
+        named = _people_named(index, ref.context or "")
         titles = {w for p in (who, *named) if p for w in _capitalised(p.role or "")}
         speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles
         if not all(w in speaker or w in implied or w in _stems(ref.context or "") for w in acting):
             return False
-        return q.said or subject.in_words(index, q, ref.text, {*speaker, *acting, *implied, *outlets, *_SAYING})
+        return q.said or subject.in_words(index, q, ref.text, speaker, acting, implied, outlets, _SAYING)
     return True
 
 
@@ -358,13 +359,9 @@ def _in_one_passage(topic: Topic, index: SearchIndex, q: Query, a: Article, impl
     them (or its names), not gathered from several ("1961 treaty status": a note's "1961 treaty" and a
     wording's "state of war")."""
     names = " ".join((f"article {a.number}", a.title, *a.aliases))
-    besides = {*implied, *_outlets(topic, index), *_SAYING, *map(stem, ARTICLE_ITSELF), str(a.number)}
+    besides = (implied, _outlets(topic, index), _SAYING, _ITSELF, {str(a.number)})
     passages = (*(t.text for t in a.translations), *(n.text for n in a.notes))
-    return any(subject.in_words(index, q, f"{names} {p}", besides) for p in passages)
-
-
-def _phrases(p: Person) -> list[str]:
-    return [phrase(n) for n in (p.name, *p.aliases)]
+    return any(subject.in_words(index, q, f"{names} {p}", *besides) for p in passages)
 
 
 def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
@@ -376,11 +373,22 @@ def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
     return found
 
 
-def _names(index: SearchIndex) -> tuple[str, ...]:
-    """Every name and alias of the topic's people, as phrases (who an entry's text may name)."""
+def _people_named(index: SearchIndex, text: str) -> list[Person]:
+    """The topic's people a text names by a name or alias of theirs: each run of its words is looked up, so
+    the cost is the text's, however many people the topic knows."""
     found = _NAMES.get(index)
     if found is None:
-        people = (e.ref for e in index.entries if isinstance(e.ref, Person))
-        found = tuple(dict.fromkeys(phrase(n) for p in people for n in (p.name, *p.aliases)))
+        lo, hi, scattered = _people(index)
+        table: dict[str, list[Person]] = {}
+        for d in sorted(scattered) or range(lo, hi):
+            p = index.entries[d].ref
+            if isinstance(p, Person):
+                for n in (p.name, *p.aliases):
+                    table.setdefault(phrase(n), []).append(p)
+        table.pop("", None)
+        found = ({k: tuple(v) for k, v in table.items()}, max((len(k.split()) for k in table), default=0))
         _NAMES[index] = found
-    return found
+    names, longest = found
+    words = phrase(text).split()
+    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1))
+    return list({id(p): p for span in spans for p in names.get(span, ())}.values())

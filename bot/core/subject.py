@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 
-from bot.core.index import SearchIndex, phrase, stem
+from bot.core.index import SearchIndex, stem
 from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind
 from bot.core.text import fold, tokens
 
@@ -44,10 +44,16 @@ _MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until"
 _PLACED = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w-]+)")
 
 
+@lru_cache(maxsize=4096)
+def _typed(raw: str) -> tuple[str, ...]:
+    """The words of a question as typed: asked of each hit by several rules, so remembered."""
+    return tuple(tokens(fold(raw)))
+
+
 def subject(raw: str, names_someone: Callable[[str], bool]) -> tuple[str, ...]:
     """The stemmed words of whom a question put with a helping verb is about ("" when it has none, or the
     subject is a pronoun): "president", "russia" of "what did the president of russia say"."""
-    toks = tokens(fold(raw))
+    toks = _typed(raw)
     i = 1 if toks and toks[0] in _WH else 0
     if i >= len(toks) or toks[i] not in _AUX:
         return ()
@@ -66,9 +72,10 @@ def subject(raw: str, names_someone: Callable[[str], bool]) -> tuple[str, ...]:
     return tuple(stem(t) for t in run if t not in _JOINERS)
 
 
+@lru_cache(maxsize=4096)
 def asks_who_did(raw: str) -> bool:
     """ "who signed the treaty": someone who did something (not "who said", "who is", answered elsewhere)."""
-    toks = tokens(fold(raw))
+    toks = _typed(raw)
     return len(toks) > 1 and toks[0] == "who" and toks[1] not in _AUX and toks[1] not in _SAID
 
 
@@ -76,9 +83,10 @@ _YEARS = re.compile(r"^(1[5-9]|2[01])\d\d$")
 _COUNTED = 4  # words a count may stand before what it counts ("3,000 North Korean troops")
 
 
+@lru_cache(maxsize=4096)
 def counted(raw: str) -> tuple[str, ...]:
     """What a "how many" question counts, stemmed ("articl" of "how many articles did it have"), or ()."""
-    toks = tokens(fold(raw))
+    toks = _typed(raw)
     for i in range(len(toks) - 2):
         if toks[i] == "how" and toks[i + 1] == "many":
             rest = toks[i + 2 :]
@@ -96,31 +104,28 @@ def counts(text: str, what: Sequence[str]) -> bool:
     )
 
 
-def alternatives(raw: str) -> dict[str, set[str]]:
-    """The words a question offers as either/or, stemmed, each with its alternatives: "moscow or pyongyang"."""
-    toks = tokens(fold(raw))
+@lru_cache(maxsize=4096)
+def alternatives(raw: str) -> Mapping[str, frozenset[str]]:
+    """The words a question offers as either/or, stemmed, each with its alternatives: "moscow or pyongyang".
+    Remembered per question: read it, never change it."""
+    toks = _typed(raw)
     out: dict[str, set[str]] = {}
     for i in range(1, len(toks) - 1):
         if toks[i] == "or":
             a, b = stem(toks[i - 1]), stem(toks[i + 1])
             out.setdefault(a, set()).add(b)
             out.setdefault(b, set()).add(a)
-    return out
+    return {w: frozenset(others) for w, others in out.items()}
 
 
+@lru_cache(maxsize=4096)
 def asks_where(raw: str) -> bool:
-    return "where" in tokens(fold(raw))
+    return "where" in _typed(raw)
 
 
 def places(text: str) -> bool:
     """Whether a text says where something is or happens: "in Pyongyang" (not "in June", "on Wednesday")."""
     return any(m.group(1).casefold() not in _CALENDAR for m in _PLACED.finditer(text))
-
-
-def names_anyone(text: str, people: Sequence[str]) -> bool:
-    """Whether a text names one of these people (their names and aliases, as phrases)."""
-    said = f" {phrase(text)} "
-    return any(f" {p} " in said for p in people if p)
 
 
 def own_text(ref: object, *, with_names: bool = False) -> str:
@@ -160,15 +165,15 @@ def dated_otherwise(q: Query, what: str) -> bool:
     return any(t in other and t not in main for t in (stem(t) for t in q.terms))
 
 
-def in_words(index: SearchIndex, q: Query, text: str, besides: set[str]) -> bool:
-    """Whether every word the question asks (but `besides`) is in this one text, typos corrected as the index
+def in_words(index: SearchIndex, q: Query, text: str, *besides: Collection[str]) -> bool:
+    """Whether every word the question asks (but those in `besides`) is in this one text, typos corrected as the index
     corrects them: what "did X ..." asks X did must be in a quote's own words, not only in the note on their
     context ("what did north korea's leader sign" is not met by Kim's words on a treaty "signed", says the
     note); what an article question asks must be in one of its texts."""
     said = set(_stemmed(text))
     for t in q.terms:
         term = stem(t)
-        if term in besides or term in STOPWORDS or len(term) < 2:
+        if term in STOPWORDS or len(term) < 2 or any(term in b for b in besides):
             continue
         if term not in index.vocab:
             tid = index.correct(term)
