@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import phrases, relevance
+from bot.core import asked, phrases, ranking, relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
@@ -98,7 +98,7 @@ class TopicEngine:
         }.get(q.kind)
         if handler is None:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
-        understood = relevance.understood(self.topic, self.index, q)
+        understood = asked.understood(self.topic, self.index, q)
         return handler(q) if understood is q else self.answer(understood)
 
     def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
@@ -143,7 +143,7 @@ class TopicEngine:
 
     def article(self, q: Query) -> Answer:
         """Article N, or the entry that answers what more is asked ("is article 4 the same as the 1961 treaty")."""
-        if relevance.asks_beyond_article(self.topic, q):
+        if asked.asks_beyond_article(self.topic, q):
             found = self.search(q)
             if found.kind is not Kind.MISS:
                 return found
@@ -331,15 +331,17 @@ class TopicEngine:
             said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
             if q.said and said:  # "what did Kim Jong Un say about the treaty": his words, not his profile
                 return self._answer(q, Kind.QUOTES, f"Quotes: {top.name}", said)
+            if q.said:  # a profile is not what they said
+                return self.miss(q, f"The curated sources hold no quote from {top.name}.", [top.name])
             return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
-        kept = relevance.kept(self.index, q, hits)
+        kept = ranking.kept(self.index, q, hits)
         top = kept[0].entry.ref
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
         title = kind_of(top).title(top)
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))
 
     def _suggest(self, found: SearchResult) -> list[str]:
-        return relevance.suggestions(self.topic, found.hits[:3], MAX_SUGGESTION)
+        return ranking.suggestions(self.topic, found.hits[:3], MAX_SUGGESTION)
 
 
 def _cached_engine(topic: Topic, version: str, cache_dir: Path | None) -> TopicEngine:

@@ -29,7 +29,8 @@ STOPWORDS = frozenset(
     what when which who whom whose why how year years date day month said say says tell me about
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes
-    yet already actually really just ever many much era pls happen happened happens""".split()  # noqa: SIM905
+    yet already actually really just ever many much era pls happen happened happens last cover covers covered
+    whats thats theres""".split()  # noqa: SIM905
 )
 
 
@@ -42,6 +43,8 @@ _SAME = (
     "boost boosts boosted strengthen strengthens strengthened bolster bolsters bolstered",
     "commitment commitments clause clauses pledge pledges obligation obligations",
     "translation translations text texts version versions",
+    "call calls called calling define defines defined defining describe describes described",
+    "aid assistance",
     "defense defence",
     "offense offence",
 )
@@ -77,10 +80,12 @@ class Query:
     said: bool = False  # "what did KCNA say ...": someone's own words are asked for, so quotes come first
 
 
-_SAID_VERBS = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
+# Words that say someone spoke: "what did KCNA say" asks for their words.
+SAYS = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
+_SAID_VERBS = SAYS
 # Words that ask for an article itself ("article iv text", "article 4 wording"), not for something about it.
 _ITSELF = "text full wording wordings words clause translation translations version english exact read reads quote"
-_ARTICLE_ITSELF = frozenset(f"{_ITSELF} quoted original art arts article articles".split())
+ARTICLE_ITSELF = _ARTICLE_ITSELF = frozenset(f"{_ITSELF} quoted original art arts article articles".split())
 
 
 def beyond_article(terms: Iterable[str], number: int | None) -> list[str]:

@@ -24,6 +24,11 @@ Some words are met without being in the entry's text, because they are about the
 - the names and titles in a quote's speaker's role: the South Korean foreign minister speaks for South Korea,
   unless the question puts another person's title on those words ("president of south korea"). The role's
   other words ("who responded ...") do not count.
+- the titles of the people an entry names ("Putin" is Russia's President: "what did the president of russia
+  say about the relationship" is met by "Putin stopped short of defining the relationship ...");
+- of words offered as a choice ("moscow or pyongyang"), one.
+A year alone is met by an event dated that year, not one that names it. How the question is put (who acts,
+who/where/how many, what the treaty says) is `bot.core.subject`'s.
 An event answers "when" only for what it dates, not for a moment it names to place it ("soon after his
 inauguration").
 Otherwise the engine answers with an honest miss that suggests the nearest entries.
@@ -34,25 +39,31 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
+from bot.core import subject
 from bot.core.index import Hit, SearchIndex, ids, phrase, stem
+from bot.core.kinds.article import Article
 from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
-from bot.core.kinds.quote import Quote, speaker
+from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind, beyond_article, routed
+from bot.core.query import ARTICLE_ITSELF, SAME_AS, SAYS, STOPWORDS, Query
+from bot.core.ranking import named_in
 from bot.core.text import tokens
 
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
+_NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
+_OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
+# Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
+_SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
+_ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
+_MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
-_WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
-_MOMENTS = frozenset(map(stem, ("after", "before", "since", "following", "until", "ahead")))  # another moment follows
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
@@ -115,6 +126,8 @@ def _another_document(
     if not head or head not in asked:
         return False
     quals, said = qualifiers(aliases, head)
+    if quals and f"the {head}" in phrase(subject.own_text(index.entries[d].ref)):  # "The treaty has 23 articles"
+        return False
     typed_words = _stems(q.raw)
     if not quals or quals & set(typed_words) or said & set(asked):  # "what did the treaty replace"
         return False
@@ -193,17 +206,19 @@ def about(
     role: str = "",
     spoken: str = "",
     topic_words: Sequence[str] = (),
+    mentioned: frozenset[str] = frozenset(),
 ) -> bool:
     """True when `hit` answers the question; see the module's rules.
 
     `said`: the question asks who said these words, so they must be in the quote's own text. `names`: whom
     the entry is about (`names_of`). `document`: the name of the topic's own document ("the treaty").
     `role`: the role of the quote's speaker ("South Korea's Foreign Minister"), `spoken` the quote's own words
-    and context. `topic_words`: what else names the topic itself ("pact" of /pact).
+    and context. `topic_words`: what else names the topic itself ("pact" of /pact). `mentioned`: the titles of
+    the people the entry's own words name ("president" of "Putin stopped short ...").
     """
     if names and names_someone_else(q, names):
         return False
-    asked = [t for t in dict.fromkeys(stem(t) for t in q.terms) if len(t) > 1]  # the "s" of "what's" asks nothing
+    asked = [t for t in dict.fromkeys(stem(t) for t in q.terms) if len(t) > 1 or t.isdigit()]  # "s" of "what's": no
     if not asked:
         return False
     d = hit.doc
@@ -220,32 +235,47 @@ def about(
     borrowed = set(roles) - set(_words(spoken)) - set(named) - _capitalised(role) if roles else set()
     tids = []
     asked_as: dict[int, str] = {}
+    either = subject.alternatives(q.raw)  # "moscow or pyongyang": one of them
     for term in asked:
         tid = index.vocab.get(term)
         if tid is None:
             tid = index.correct(term)
             if tid is not None and index.terms[tid] in STOPWORDS:  # "where" is no typo of "were": it asks
                 return False
+        if tid is None and term in either:
+            continue
         if tid is None:
             return False
         tids.append(tid)
         asked_as[tid] = term
     implied = {head, *(stem(w) for w in topic_words)} - {""}
     held = []
+    unmet = []
     for tid in tids:
         term = index.terms[tid]
         own_word = term not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d)
-        if own_word or (not said and _held_as(index, d, borrowed, term, asked_as.get(tid, ""))):
+        if own_word or (not said and (term in mentioned or _held_as(index, d, borrowed, term, asked_as.get(tid, "")))):
             held.append(tid)
+        elif asked_as[tid] in either:
+            unmet.append(asked_as[tid])
         elif said or term not in implied:
             return False
+    met = {asked_as[t] for t in held}
+    if any(not either[t] & met for t in unmet):
+        return False
     asks = [t for t in tids if t in held or index.terms[t] not in implied]  # the topic itself is implied
     if not held:
         return False
     if len(asks) == 1 and not said:
         names = (index.terms[asks[0]], phrase(q.raw))
-        return any(d in ids(index.phrases, name) for name in names)
+        return any(d in ids(index.phrases, name) for name in names) or _dated_in(hit.entry.ref, names[0])
     return True
+
+
+def _dated_in(ref: object, year: str) -> bool:
+    """A year alone ("what happened in 1961") asks what an event dated that year is: not one that names it."""
+    dates = (ref.date, *(s.date for s in ref.sides if s.date)) if isinstance(ref, Event) else ()
+    return year.isdigit() and any(str(d.year) == year for d in dates)
 
 
 def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> bool:
@@ -258,113 +288,107 @@ def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> boo
     return False
 
 
-def dated_otherwise(q: Query, what: str) -> bool:
-    """The question asks when something happened that the event names only as another moment: "putin
-    inauguration date" against "Putin visits China, soon after his inauguration" (the visit's date, not the
-    inauguration's)."""
-    if q.kind is not QueryKind.WHEN and not _WHEN & set(_stems(q.raw)):
-        return False
-    said = _stems(what)
-    cut = next((i for i, w in enumerate(said) if w in _MOMENTS), len(said))
-    main, other = set(said[:cut]), set(said[cut:])
-    return any(t in other and t not in main for t in (stem(t) for t in q.terms))
-
-
 def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool = False) -> bool:
     """`about`, with what the topic says of the entry: whom it is about, its speaker's role, the topic's document."""
     ref = hit.entry.ref
     who = topic.person_by_id.get(ref.speaker) if isinstance(ref, Quote) else None
     role = (who.role or "") if who else ""
     spoken = f"{ref.text} {ref.context or ''}" if isinstance(ref, Quote) else ""
-    if isinstance(ref, Event) and dated_otherwise(q, ref.what):
+    if isinstance(ref, Event) and subject.dated_otherwise(q, ref.what):
         return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
-    names = names_of(topic, ref)
-    return about(index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine)
-
-
-def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
-    """The question as the topic understands it: a command said with the topic's name or filler ("pact
-    timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
-    the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
-    entry uses is asked as its group's word that one does. `q` itself when nothing applies."""
-    if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
-        return q
-    mine = topic_words(topic)
-    command = routed(q, mine) if q.kind is QueryKind.SEARCH else None
-    if command is not None:
-        return command
-    head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
-    document = head if head and stem(head) in index.vocab else ""
-    kept = []
-    for t in q.terms:
-        if t in mine and t != head:
-            if document or stem(t) in index.vocab:
-                kept.append(document or t)
-        else:
-            kept.append(_known(index, t))
-    terms = tuple(dict.fromkeys(kept))
-    return replace(q, terms=terms) if terms != q.terms and terms else q
-
-
-def _known(index: SearchIndex, term: str) -> str:
-    """A word no entry uses, as a word of its group that one does ("react" as "respond"); else the word."""
-    if stem(term) in index.vocab:
-        return term
-    return next((w for w in SAME_AS.get(term, ()) if stem(w) in index.vocab), term)
-
-
-def topic_words(topic: Topic) -> tuple[str, ...]:
-    """The words that name the topic itself, as typed: "pact" of /pact, "treaty" of its document."""
-    document = tokens(topic.document.name)[-1:] if topic.document else []
-    return (topic.command.lstrip("/"), topic.topic, *document)
-
-
-def asks_beyond_article(topic: Topic, q: Query) -> bool:
-    """An article question with words beyond the article, its text and its outlets: "is article 4 the same as
-    the 1961 treaty" asks for the comparison; "meduza article 4" asks for Meduza's wording, the article's answer."""
-    if not q.terms:
+    if not _as_asked(topic, index, q, hit, who, {head_of(document), *(stem(w) for w in mine)} - {""}):
         return False
-    outlets = {w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split()}
-    return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
+    names = names_of(topic, ref)
+    mentioned = _mentioned(topic, index, hit.doc) if not said else frozenset()
+    return about(
+        index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine,
+        mentioned=mentioned,
+    )  # fmt: skip
 
 
-def named_in(index: SearchIndex, q: Query) -> set[int]:
-    """The entries a name of which (two words or more) the question says word for word: "in force" of "is the
-    treaty in force yet"."""
-    words = phrase(q.raw).split()
-    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
-    return {d for span in spans for d in ids(index.phrases, span)}
+def _mentioned(topic: Topic, index: SearchIndex, d: int) -> frozenset[str]:
+    """The titles of the people entry `d`'s own words name (a quote's context included): "Putin stopped short
+    ..." is about Russia's President. Their other names are not: "Kim" of "Kim Il Sung" is not Kim Jong Un.
+    Remembered per entry."""
+    known = _MENTIONED.setdefault(index, {})
+    found = known.get(d)
+    if found is None:
+        ref = index.entries[d].ref
+        text = f"{subject.own_text(ref)} {getattr(ref, 'context', None) or ''}"
+        people = _people_named(index, text)
+        found = frozenset(w for p in people for w in _capitalised(p.role or ""))  # titles, not other names
+        known[d] = found
+    return found
 
 
-def kept(index: SearchIndex, q: Query, hits: Sequence[Hit]) -> list[Hit]:
-    """The hits about the question that make its answer, in order.
-
-    Every entry about all the question asks belongs in it, however much more strongly the first is named
-    ("who ratified the treaty": the summary, then each chamber's and leader's act); of the rest, those within
-    a third of the first. Of entries that rank equal, one the question names comes first ("in force" of "is
-    the treaty in force yet": the entry into force, not a quote that says "force"). "what did KCNA say when
-    ...": the words said come first.
-    """
-    tied = len({h.score for h in hits}) < len(hits)
-    named = named_in(index, q) if tied else set()  # only ties need it
-    ordered = sorted(hits, key=lambda h: (-h.score, h.doc not in named))
-    if q.said:
-        ordered.sort(key=lambda h: not isinstance(h.entry.ref, Quote))
-    first = ordered[0]
-    return [h for h in ordered if h.score >= first.score / 3 or h.coverage >= first.coverage]
-
-
-def suggestions(topic: Topic, hits: Sequence[Hit], longest: int) -> list[str]:
-    """Something short to ask instead of each hit: who said a quote, or an entry's title or alias, never a
-    passage (a label over `longest` characters gives way to the entry's id)."""
-    out = []
-    for hit in hits:
-        ref = hit.entry.ref
-        label = hit.entry.label
+def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person | None, implied: set[str]) -> bool:
+    """The rules of `bot.core.subject`: whom the question names as acting, whether it asks who or where."""
+    ref, d = hit.entry.ref, hit.doc
+    if subject.asks_where(q.raw) and not subject.places(subject.own_text(ref)):
+        return False
+    count = subject.counted(q.raw)
+    if count and not subject.counts(subject.own_text(ref, with_names=True), count):
+        return False
+    if isinstance(ref, Article) and not _in_one_passage(topic, index, q, ref, implied):
+        return False
+    if subject.asks_who_did(q.raw):
         if isinstance(ref, Quote):
-            out.append(f"quotes {speaker(topic, ref)}")
-        else:
-            out.append(label if label and len(label) <= longest else hit.entry.entry_id.replace("-", " "))
-    return out
+            return False
+        if not isinstance(ref, Person) and not _people_named(index, subject.own_text(ref)):
+            return d in named_in(index, q)
+    outlets = _outlets(topic, index)  # "what did the week quote kim saying": the outlet reports, Kim speaks
+    acting = [w for w in subject.subject(q.raw, lambda w: _person_word(index, w)) if w not in STOPWORDS | outlets]
+    if not acting:
+        return True
+    if set(acting) <= implied:  # "what does the treaty say": the entry says it, or is the document's own words
+        return not q.said or isinstance(ref, Article) or subject.says_document(subject.own_text(ref), implied)
+    if isinstance(ref, Quote):  # someone else's words that mention X are not what X did or said
+        named = _people_named(index, ref.context or "")
+        titles = {w for p in (who, *named) if p for w in _capitalised(p.role or "")}
+        speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles
+        if not all(w in speaker or w in implied or w in _stems(ref.context or "") for w in acting):
+            return False
+        return q.said or subject.in_words(index, q, ref.text, speaker, acting, implied, outlets, _SAYING)
+    return True
+
+
+def _in_one_passage(topic: Topic, index: SearchIndex, q: Query, a: Article, implied: set[str]) -> bool:
+    """An article's wordings and the notes on it are separate texts: what the question asks must be in one of
+    them (or its names), not gathered from several ("1961 treaty status": a note's "1961 treaty" and a
+    wording's "state of war")."""
+    names = " ".join((f"article {a.number}", a.title, *a.aliases))
+    besides = (implied, _outlets(topic, index), _SAYING, _ITSELF, {str(a.number)})
+    passages = (*(t.text for t in a.translations), *(n.text for n in a.notes))
+    return any(subject.in_words(index, q, f"{names} {p}", *besides) for p in passages)
+
+
+def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
+    """The words naming the topic's outlets ("the week" of "what did the week quote kim saying")."""
+    found = _OUTLETS.get(index)
+    if found is None:
+        found = frozenset(w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split())
+        _OUTLETS[index] = found
+    return found
+
+
+def _people_named(index: SearchIndex, text: str) -> list[Person]:
+    """The topic's people a text names by a name or alias of theirs: each run of its words is looked up, so
+    the cost is the text's, however many people the topic knows."""
+    found = _NAMES.get(index)
+    if found is None:
+        lo, hi, scattered = _people(index)
+        table: dict[str, list[Person]] = {}
+        for d in sorted(scattered) or range(lo, hi):
+            p = index.entries[d].ref
+            if isinstance(p, Person):
+                for n in (p.name, *p.aliases):
+                    table.setdefault(phrase(n), []).append(p)
+        table.pop("", None)
+        found = ({k: tuple(v) for k, v in table.items()}, max((len(k.split()) for k in table), default=0))
+        _NAMES[index] = found
+    names, longest = found
+    words = phrase(text).split()
+    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1))
+    return list({id(p): p for span in spans for p in names.get(span, ())}.values())

@@ -1,0 +1,84 @@
+"""What a question asks, once the topic has understood it: its own name, filler, dates and other words.
+
+Reporters name the topic's document by the topic's name ("the pact"), wrap a command in filler ("pact timeline
+pls"), write dates every way ("nov 9", "6 november", "2024-12-04") and use words the sources say otherwise.
+The question is rewritten into the words the entries are indexed with before it is searched; what it asks
+is not changed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import replace
+
+from bot.core.index import SearchIndex, phrase, stem
+from bot.core.model import Topic
+from bot.core.query import SAME_AS, Query, QueryKind, beyond_article, routed
+from bot.core.text import tokens
+
+
+def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
+    """The question as the topic understands it: a command said with the topic's name or filler ("pact
+    timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
+    the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
+    entry uses is asked as its group's word that one does; "is it true that" asks what follows, and "where"
+    asks for a place (`bot.core.subject`), not words an entry must hold. `q` itself when nothing applies."""
+    if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
+        return q
+    mine = topic_words(topic)
+    command = routed(q, mine) if q.kind is QueryKind.SEARCH else None
+    if command is not None:
+        return command
+    head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
+    document = head if head and stem(head) in index.vocab else ""
+    kept = []
+    framed = tokens(q.raw.casefold())[:3] == ["is", "it", "true"]  # "is it true that ...": asks the rest
+    for t in _dated(q):
+        if t == "where" or (framed and t == "true"):  # "where" asks for a place: `subject.places`
+            continue
+        if t in mine and t != head:
+            if document or stem(t) in index.vocab:
+                kept.append(document or t)
+        else:
+            kept.append(_known(index, t))
+    terms = tuple(dict.fromkeys(kept))
+    return replace(q, terms=terms) if terms != q.terms and terms else q
+
+
+_MONTH_NAMES = {m.lower()[:3]: m.lower() for m in calendar.month_name if m} | {"sept": "september"}
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _dated(q: Query) -> tuple[str, ...]:
+    """The question's words with dates as events are indexed: "nov 9" as "november 9", "2024-12-04" as
+    "december 4 2024" (a day's leading zero and the month's number are how no event is named)."""
+    iso = _ISO_DAY.search(q.raw)
+    if iso and 1 <= int(iso.group(2)) <= 12:
+        year, month, day = iso.groups()
+        numbers = {year, month, day}
+        written = (calendar.month_name[int(month)].lower(), str(int(day)), year)
+        return (*written, *(t for t in q.terms if t not in numbers))
+    return tuple(_MONTH_NAMES.get(t, t) for t in q.terms)
+
+
+def _known(index: SearchIndex, term: str) -> str:
+    """A word no entry uses, as a word of its group that one does ("react" as "respond"); else the word."""
+    if stem(term) in index.vocab:
+        return term
+    return next((w for w in SAME_AS.get(term, ()) if stem(w) in index.vocab), term)
+
+
+def topic_words(topic: Topic) -> tuple[str, ...]:
+    """The words that name the topic itself, as typed: "pact" of /pact, "treaty" of its document."""
+    document = tokens(topic.document.name)[-1:] if topic.document else []
+    return (topic.command.lstrip("/"), topic.topic, *document)
+
+
+def asks_beyond_article(topic: Topic, q: Query) -> bool:
+    """An article question with words beyond the article, its text and its outlets: "is article 4 the same as
+    the 1961 treaty" asks for the comparison; "meduza article 4" asks for Meduza's wording, the article's answer."""
+    if not q.terms:
+        return False
+    outlets = {w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split()}
+    return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
