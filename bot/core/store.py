@@ -18,7 +18,7 @@ from pathlib import Path
 
 import structlog
 
-from bot.core import expect, snapshot
+from bot.core import expect, rebuild, snapshot
 from bot.core.engine import Catalog
 from bot.core.gcpause import release, retire, trim, whole_reload
 from bot.core.kinds import KINDS
@@ -124,9 +124,10 @@ def watched_files(root: Path, knowledge: Knowledge | None) -> list[Path]:
 
 
 class KnowledgeStore:
-    def __init__(self, root: Path | str, cache_dir: Path | None = None) -> None:
+    def __init__(self, root: Path | str, cache_dir: Path | None = None, *, isolated: bool = True) -> None:
         self.root = Path(root)
         self.cache_dir = cache_dir
+        self.isolated = isolated  # reloads after the first are built in a child process (`bot.core.rebuild`)
         self.catalog: Catalog | None = None
         self.pending: tuple[Problem, ...] = ()  # errors of the last failed reload, until a good one
         self.reloads = 0
@@ -206,28 +207,46 @@ class KnowledgeStore:
             if started is not None:
                 return started
             before = self._seen = self._stamp(self.catalog.knowledge if self.catalog else None)
-            result = load(self.root, self.cache_dir, self._parsed)
-            if not result.ok or result.knowledge is None:
-                self.pending = tuple(result.errors) or tuple(result.problems)
-                return Outcome(False, (time.perf_counter() - t0) * 1000, tuple(result.problems))
-            catalog = Catalog.build(result.knowledge, self.cache_dir, self.catalog)
-            broken = expect.check(catalog)  # the maintainers' own expectations: a wrong edit is refused
-            if broken:
-                self.pending = tuple(broken)
-                return Outcome(False, (time.perf_counter() - t0) * 1000, (*result.problems, *broken))
+            if self.catalog is not None and self.isolated:
+                catalog, problems = self._rebuilt(self.catalog)
+            else:
+                catalog, problems = self._built_here()
+            if catalog is None:
+                self.pending = tuple(p for p in problems if p.severity == "error") or problems
+                return Outcome(False, (time.perf_counter() - t0) * 1000, problems)
             retired = self.catalog
-            change = diff(retired.knowledge if retired else None, result.knowledge)
+            knowledge = catalog.knowledge
+            change = diff(retired.knowledge if retired else None, knowledge)
             self.catalog = catalog  # the atomic swap: one reference assignment
             if retired is not None:
                 self._retire_later(retired, catalog)
             # Watch the new knowledge's files from now on, as they were *before* loading: an edit made while
             # it loaded must still look like a change at the next poll.
-            self._seen = {f: before.get(f, st) for f, st in self._stamp(result.knowledge).items()}
+            self._seen = {f: before.get(f, st) for f, st in self._stamp(knowledge).items()}
             self.pending = ()
             self.reloads += 1
             took = (time.perf_counter() - t0) * 1000
             trim()  # what the build freed (parse trees, scaffolding) back to the system
-            return Outcome(True, took, tuple(result.problems), change, result.knowledge.version)
+            return Outcome(True, took, problems, change, knowledge.version)
+
+    def _built_here(self) -> tuple[Catalog | None, tuple[Problem, ...]]:
+        """Load, verify and index in this process: the first load (nothing is served yet), or when asked."""
+        result = load(self.root, self.cache_dir, self._parsed)
+        if not result.ok or result.knowledge is None:
+            return None, tuple(result.problems)
+        catalog = Catalog.build(result.knowledge, self.cache_dir, self.catalog)
+        broken = expect.check(catalog)  # the maintainers' own expectations: a wrong edit is refused
+        if broken:
+            return None, (*result.problems, *broken)
+        return catalog, tuple(result.problems)
+
+    def _rebuilt(self, serving: Catalog) -> tuple[Catalog | None, tuple[Problem, ...]]:
+        """The same in a child process (`bot.core.rebuild`): this one only waits, then reads the topics an
+        edit touched back in small pieces, so answers go on at their usual speed meanwhile."""
+        found = rebuild.run(self.root, self.cache_dir, rebuild.known(serving, self._parsed))
+        if not found.ok:
+            return None, found.problems
+        return found.catalog(serving, self._parsed), found.problems
 
     async def watch(self, interval: float, on_outcome: Callable[[Outcome], Awaitable[None]]) -> None:
         """Poll for changed files and reload them in a worker thread.
