@@ -12,35 +12,49 @@ import signal
 import sys
 import time
 
-from bench.harness import Lab, Sample, lab, load, pct, proc_status, verdicts, wait_ready
+from bench.harness import Lab, Sample, Server, lab, load, pct, proc_status, verdicts, wait_ready
+from bot.core.store import RETIRE_SECONDS
 
 TARGETS = {"max_ms": 50.0, "rss_growth": 0.10}
 
 
-def run(the_lab: Lab, reloads: int, connections: int, every: float) -> tuple[dict[str, float], bool]:
+def _count(server: Server, event: str) -> int:
+    return server.log.read_text("utf-8", errors="replace").count(f'"{event}"')
+
+
+def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float) -> tuple[dict[str, float], bool]:
     server = the_lab.factdesk("reload", the_lab.tmp / "reload-cache")
     wait_ready(server)
     topic = the_lab.knowledge / "synth.yaml"
     windows: list[tuple[float, float]] = []
+    phases: dict[str, list[tuple[float, float]]] = {"building": [], "reading and swapping": [], "retiring": []}
     rss: dict[int, float] = {}
 
-    async def reload_all() -> float:
-        await asyncio.sleep(2.0)  # the stream before any reload: the baseline
-        start = time.perf_counter()
+    async def reload_all() -> None:
+        await asyncio.sleep(quiet)  # the stream before any reload: the baseline
         for n in range(1, reloads + 1):
             with topic.open("a", encoding="utf-8") as f:
                 f.write(f"# edit {n}\n")  # new content: the whole file is parsed again, as after an edit
             t0 = time.perf_counter()
             os.kill(server.proc.pid, signal.SIGHUP)
+            built = None
             while server.reloads() < n:
                 if time.perf_counter() - t0 > 300:
                     raise RuntimeError(f"reload {n} not done in 300 s")
+                if built is None and _count(server, "knowledge_rebuilt") >= n:
+                    built = time.perf_counter()
                 await asyncio.sleep(0.02)
-            windows.append((t0, time.perf_counter() + 0.2))  # and the moments after the swap
-            await asyncio.sleep(0.5)
+            swapped = time.perf_counter()
+            # The window ends once the replaced knowledge is taken apart (RETIRE_SECONDS after the swap).
+            await asyncio.sleep(RETIRE_SECONDS + 1.0)
+            end = time.perf_counter()
+            windows.append((t0, end))
+            phases["building"].append((t0, built or t0))
+            phases["reading and swapping"].append((built or t0, swapped + 0.2))
+            phases["retiring"].append((swapped + 0.2, end))
             rss[n] = proc_status(server.proc.pid, "VmRSS")
-            print(f"reload {n}/{reloads}: {windows[-1][1] - t0 - 0.2:.2f} s, RSS {rss[n]:.0f} MB", file=sys.stderr)
-        return time.perf_counter() - start + 2.5
+            print(f"reload {n}/{reloads}: {swapped - t0:.2f} s, RSS after the retirement {rss[n]:.0f} MB",
+                  file=sys.stderr)  # fmt: skip
 
     samples: list[Sample] = []
 
@@ -65,6 +79,7 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float) -> tuple[dic
     first = windows[0][0] if windows else float("inf")
     before = [s.ms for s in samples if s.sent < first]
     during = [s.ms for s in samples if any(a <= s.sent <= b for a, b in windows)]
+    by_phase = {k: [s.ms for s in samples if any(a <= s.sent <= b for a, b in spans)] for k, spans in phases.items()}
     errors = sum(not s.ok for s in samples)
     m = {
         "baseline_p99_ms": pct(before, 99),
@@ -83,6 +98,9 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float) -> tuple[dic
           f"({len(before)} answers)")  # fmt: skip
     print(f"  during {reloads} reloads: p99 {m['reload_p99_ms']:.1f} ms, max {m['reload_max_ms']:.1f} ms "
           f"({len(during)} answers)")  # fmt: skip
+    for name, values in by_phase.items():
+        print(f"    {name}: p99 {pct(values, 99):.1f} ms, max {max(values, default=float('nan')):.1f} ms "
+              f"({len(values)} answers)")  # fmt: skip
     print(f"  RSS after 1 reload {rss.get(1, 0):.0f} MB, after {reloads}: {rss.get(reloads, 0):.0f} MB "
           f"({growth:+.1%})")  # fmt: skip
     ok = verdicts(
@@ -110,6 +128,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reloads", type=int, default=5, help="edits + reloads in a row (default 5)")
     p.add_argument("--connections", type=int, default=4, help="connections of the steady stream (default 4)")
     p.add_argument("--every-ms", type=float, default=10.0, help="per connection, one request this often")
+    p.add_argument("--quiet-seconds", type=float, default=10.0, help="the stream alone before any reload (default 10)")
     return p
 
 
@@ -118,5 +137,5 @@ def main(argv: list[str]) -> int:
     if args.reloads < 1:
         parser().error("--reloads must be at least 1")
     with lab(args.entries) as the_lab:
-        _, ok = run(the_lab, args.reloads, args.connections, args.every_ms / 1000)
+        _, ok = run(the_lab, args.reloads, args.connections, args.every_ms / 1000, args.quiet_seconds)
     return 0 if ok else 1

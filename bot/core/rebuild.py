@@ -25,6 +25,8 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,7 +40,7 @@ from bot.core.loader.folder import Remembered
 from bot.core.model import Knowledge, Topic
 
 TIMEOUT_SECONDS = 900.0  # ten times a reload of 100,000 entries on a busy machine: a hung child is stopped
-CHILD_NICENESS = 10  # the serving process comes first when the cores are busy
+CHILD_NICENESS = 19  # the serving process comes first whenever the cores are busy
 PART = 2048  # items of a large list or dict rebuilt in one C call when the result is read back
 BOT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the `bot` package, for the child's path
 
@@ -121,10 +123,13 @@ def build(root: Path, cache_dir: Path | None, served: Known) -> Rebuilt:
     return Rebuilt(True, tuple(result.problems), k.version, k.loaded_at, tuple(pieces))
 
 
-def run(root: Path, cache_dir: Path | None, served: Known, timeout: float | None = None) -> Rebuilt:
-    """Reload `root` in a child process and read its result back. Never raises."""
+def run(root: Path, cache_dir: Path | None, served: Known, on_built: Callable[[float], None] | None = None) -> Rebuilt:
+    """Reload `root` in a child process and read its result back. Never raises.
+
+    `on_built` is told how long the child took, when it is done and before its result is read.
+    """
     try:
-        return _run(root, cache_dir, served, TIMEOUT_SECONDS if timeout is None else timeout)
+        return _run(root, cache_dir, served, on_built or (lambda _: None))
     except Exception as e:  # the promise of a reload: a refused edit, never an exception
         return _failed(root, f"the reload failed ({type(e).__name__})")
 
@@ -134,7 +139,9 @@ def command() -> list[str]:
     return [sys.executable, "-m", "bot.core.rebuild"]
 
 
-def _run(root: Path, cache_dir: Path | None, served: Known, timeout: float) -> Rebuilt:
+def _run(root: Path, cache_dir: Path | None, served: Known, on_built: Callable[[float], None]) -> Rebuilt:
+    timeout = TIMEOUT_SECONDS
+    started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}  # it needs no secret
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(BOT_ROOT), env.get("PYTHONPATH", "")) if p)
     with tempfile.TemporaryDirectory(prefix="factdesk-reload-") as folder:
@@ -151,6 +158,7 @@ def _run(root: Path, cache_dir: Path | None, served: Known, timeout: float) -> R
             return _failed(root, f"the reload took longer than {timeout:.0f} s and was stopped; the edit is refused")
         if proc.returncode != 0:
             return _failed(root, f"the reload's checker stopped (exit status {proc.returncode}); the edit is refused")
+        on_built(time.perf_counter() - started)
         with out.open("rb") as f:
             value = read(f)
     if not isinstance(value, Rebuilt):

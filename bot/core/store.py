@@ -243,7 +243,11 @@ class KnowledgeStore:
     def _rebuilt(self, serving: Catalog) -> tuple[Catalog | None, tuple[Problem, ...]]:
         """The same in a child process (`bot.core.rebuild`): this one only waits, then reads the topics an
         edit touched back in small pieces, so answers go on at their usual speed meanwhile."""
-        found = rebuild.run(self.root, self.cache_dir, rebuild.known(serving, self._parsed))
+
+        def built(seconds: float) -> None:  # the child is done; its result is read next
+            log.info("knowledge_rebuilt", took_ms=round(seconds * 1000, 1))
+
+        found = rebuild.run(self.root, self.cache_dir, rebuild.known(serving, self._parsed), on_built=built)
         if not found.ok:
             return None, found.problems
         return found.catalog(serving, self._parsed), found.problems
