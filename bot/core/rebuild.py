@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from bot.core import expect
 from bot.core.engine import Catalog, TopicEngine
+from bot.core.gcpause import Pace
 from bot.core.index import SearchIndex, common_sets
 from bot.core.loader import Problem, Severity, load
 from bot.core.loader.folder import Remembered
@@ -160,7 +161,7 @@ def _run(root: Path, cache_dir: Path | None, served: Known, on_built: Callable[[
             return _failed(root, f"the reload's checker stopped (exit status {proc.returncode}); the edit is refused")
         on_built(time.perf_counter() - started)
         with out.open("rb") as f:
-            value = read(f)
+            value = read(f, Pace())
     if not isinstance(value, Rebuilt):
         return _failed(root, "the reload's checker sent something else than a result; the edit is refused")
     return value
@@ -296,14 +297,16 @@ class _Reading(pickle.Unpickler):
         return self.table[pid]
 
 
-def _join(kind: str, parts: list[list[Any]]) -> list[Any] | tuple[Any, ...] | dict[Any, Any]:
+def _join(kind: str, parts: list[list[Any]], pace: Callable[[], None]) -> list[Any] | tuple[Any, ...] | dict[Any, Any]:
     if kind == "dict":
         d: dict[Any, Any] = {}
         for p in parts:
+            pace()
             d.update(p)
         return d
     items: list[Any] = []
     for p in parts:
+        pace()
         items.extend(p)
     return tuple(items) if kind == "tuple" else items
 
@@ -312,21 +315,26 @@ def write(f: IO[bytes], value: Rebuilt) -> None:
     Writer(f).write(value)
 
 
-def read(f: IO[bytes]) -> object:
-    """Read frames back one by one; between two, the answering thread gets its turn."""
+def read(f: IO[bytes], pace: Callable[[], None] = lambda: None) -> object:
+    """Read frames back one by one; between two, the answering thread gets its turn (`pace`: a `Pace`)."""
     table: list[object] = []
     parts: list[list[Any]] = []
     while True:
+        pace()
         frame = _Reading(f, table).load()  # our own child's file, in a folder only this process and it know
         if frame[0] == "value":
             return frame[1]
         _, kind, last, items = frame
         parts.append(items)
         if last:
-            whole = _join(kind, parts)
+            whole = _join(kind, parts, pace)
             parts = []
             table.append(whole)
-            table.extend(_shared(list(whole.values()) if isinstance(whole, dict) else list(whole)))
+            for i, x in enumerate(whole.values() if isinstance(whole, dict) else whole):
+                if i % PART == 0:
+                    pace()
+                if _dataclass(x):  # as `_shared` chose them when writing
+                    table.append(x)
 
 
 def main() -> int:

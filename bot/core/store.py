@@ -20,7 +20,7 @@ import structlog
 
 from bot.core import expect, rebuild, snapshot
 from bot.core.engine import Catalog
-from bot.core.gcpause import release, retire, trim, whole_reload
+from bot.core.gcpause import Pace, release, retire, trim, whole_reload
 from bot.core.kinds import KINDS
 from bot.core.loader import Problem, Severity, load, topic_files
 from bot.core.loader.folder import Remembered
@@ -59,6 +59,7 @@ def diff(old: Knowledge | None, new: Knowledge) -> Change:
     single C calls that held the GIL for ~80 ms at 100,000 entries while answers waited. A topic the reload
     kept as it was (the same object) is skipped.
     """
+    pace = Pace()
     added: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     removed: Counter[str] = Counter()
@@ -70,13 +71,14 @@ def diff(old: Knowledge | None, new: Knowledge) -> Change:
         for kind in KINDS:
             earlier = {e.id: e for e in was.section(kind)} if was else {}
             for e in t.section(kind):
+                pace()
                 prev = earlier.pop(e.id, None)
                 if prev is None:
                     added[kind.plural] += 1
                 elif prev != e:
                     changed[kind.plural] += 1
             removed[kind.plural] += len(earlier)
-            release(earlier)
+            release(earlier, pace=pace)
     for gone in before.values():
         for kind in KINDS:
             removed[kind.plural] += len(gone.section(kind))
@@ -163,7 +165,7 @@ class KnowledgeStore:
         def later() -> None:
             if sys.getrefcount(old) > RETIRE_REFS:  # still held somewhere: let reference counting free it
                 return
-            retire(old, kept)
+            retire(old, kept, Pace())
             trim()
 
         timer = threading.Timer(RETIRE_SECONDS, later)

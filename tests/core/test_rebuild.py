@@ -131,9 +131,9 @@ def test_the_result_reads_back_the_same_knowledge_in_small_frames(
     sizes: list[int] = []
     real_join = rebuild._join
 
-    def join(kind: str, parts: list[list[Any]]) -> Any:
+    def join(kind: str, parts: list[list[Any]], pace: Any) -> Any:
         sizes.extend(len(p) for p in parts)
-        return real_join(kind, parts)
+        return real_join(kind, parts, pace)
 
     monkeypatch.setattr(rebuild, "_join", join)
     back = rebuild.read(io.BytesIO(buf.getvalue()))
