@@ -13,6 +13,7 @@ import sys
 import time
 
 from bench.harness import Lab, Sample, Server, lab, load, pct, proc_status, verdicts, wait_ready
+from bench.startup import build_snapshot
 from bot.core.store import RETIRE_SECONDS
 
 TARGETS = {"max_ms": 50.0, "rss_growth": 0.10}
@@ -23,7 +24,10 @@ def _count(server: Server, event: str) -> int:
 
 
 def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float) -> tuple[dict[str, float], bool]:
-    server = the_lab.factdesk("reload", the_lab.tmp / "reload-cache")
+    cache = the_lab.tmp / "reload-cache"
+    print("factdesk snapshot (the server starts from it, as a deployed one does) ...", file=sys.stderr, flush=True)
+    build_snapshot(the_lab, cache)
+    server = the_lab.factdesk("reload", cache)
     wait_ready(server)
     topic = the_lab.knowledge / "synth.yaml"
     windows: list[tuple[float, float]] = []
