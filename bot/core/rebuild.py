@@ -80,11 +80,12 @@ class Rebuilt:
         built: dict[str, SearchIndex] = {}
         remembered: Remembered = {}
         for p in self.pieces:
-            if p.built is None:
+            if p.built is None:  # the very topic and index the server has
                 topic = memo[p.path][2]
-                built[topic.command] = indexes[id(topic)]
+                index = indexes[id(topic)]
             else:
-                topic, built[p.built[0].command] = p.built
+                topic, index = p.built
+            built[topic.command] = index
             topics.append(topic)
             remembered[p.path] = (p.key, p.archives, topic, list(p.problems))
         memo.clear()
