@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
 import sys
 import time
@@ -79,7 +80,10 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float
         await asyncio.gather(controller(), streamer())
 
     asyncio.run(stream_until_done())
+    server_peak = proc_status(server.proc.pid, "VmHWM")
     the_lab.stop(server)
+    child_peak = max((float(m) for m in re.findall(r'"children_peak_mb": ?(\d+)', server.log.read_text("utf-8"))),
+                     default=float("nan"))  # fmt: skip
     first = windows[0][0] if windows else float("inf")
     before = [s.ms for s in samples if s.sent < first]
     during = [s.ms for s in samples if any(a <= s.sent <= b for a, b in windows)]
@@ -94,6 +98,8 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float
         "rss_after_1_mb": rss.get(1, 0.0),
         f"rss_after_{reloads}_mb": rss.get(reloads, 0.0),
         "errors": float(errors),
+        "server_peak_mb": server_peak,
+        "child_peak_mb": child_peak,
     }
     growth = rss.get(reloads, 0.0) / rss[1] - 1 if rss.get(1) else float("nan")
     print(f"\nreload stall at {the_lab.entries:,} entries, {connections} connections, one request per "
@@ -105,6 +111,8 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float
     for name, values in by_phase.items():
         print(f"    {name}: p99 {pct(values, 99):.1f} ms, max {max(values, default=float('nan')):.1f} ms "
               f"({len(values)} answers)")  # fmt: skip
+    print(f"  peak RSS: the server {server_peak:.0f} MB (its start from the snapshot included), "
+          f"the child that built a reload {child_peak:.0f} MB")  # fmt: skip
     print(f"  RSS after 1 reload {rss.get(1, 0):.0f} MB, after {reloads}: {rss.get(reloads, 0):.0f} MB "
           f"({growth:+.1%})")  # fmt: skip
     ok = verdicts(

@@ -8,6 +8,7 @@ catalog serving and records why, for /healthz, /pact status and the maintainers'
 from __future__ import annotations
 
 import asyncio
+import resource
 import sys
 import threading
 import time
@@ -247,7 +248,9 @@ class KnowledgeStore:
         edit touched back in small pieces, so answers go on at their usual speed meanwhile."""
 
         def built(seconds: float) -> None:  # the child is done; its result is read next
-            log.info("knowledge_rebuilt", took_ms=round(seconds * 1000, 1))
+            # The largest child so far: what a pod's memory limit must leave room for beside the server.
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            log.info("knowledge_rebuilt", took_ms=round(seconds * 1000, 1), children_peak_mb=round(peak))
 
         found = rebuild.run(self.root, self.cache_dir, rebuild.known(serving, self._parsed), on_built=built)
         if not found.ok:
