@@ -109,8 +109,11 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float
     print(f"  during {reloads} reloads: p99 {m['reload_p99_ms']:.1f} ms, max {m['reload_max_ms']:.1f} ms "
           f"({len(during)} answers)")  # fmt: skip
     for name, values in by_phase.items():
+        slow = sorted((s for s in samples if any(a <= s.sent <= b for a, b in phases[name])), key=lambda s: -s.ms)[:3]
+        into = ", ".join(f"{s.ms:.0f} ms at +{s.sent - max(a for a, _ in phases[name] if a <= s.sent):.2f} s"
+                         for s in slow)  # fmt: skip
         print(f"    {name}: p99 {pct(values, 99):.1f} ms, max {max(values, default=float('nan')):.1f} ms "
-              f"({len(values)} answers)")  # fmt: skip
+              f"({len(values)} answers; slowest {into} into the phase)")  # fmt: skip
     print(f"  peak RSS: the server {server_peak:.0f} MB (its start from the snapshot included), "
           f"the child that built a reload {child_peak:.0f} MB")  # fmt: skip
     print(f"  RSS after 1 reload {rss.get(1, 0):.0f} MB, after {reloads}: {rss.get(reloads, 0):.0f} MB "
