@@ -33,7 +33,7 @@ def run_all(argv: list[str]) -> int:
     args = p.parse_args(argv)
     with lab(args.entries) as the_lab:
         ok = startup.run(the_lab, args.rounds)[1]
-        ok &= reload.run(the_lab, 5, 4, 0.01)[1]
+        ok &= reload.run(the_lab, 5, 4, 0.01, 10.0)[1]
         ok &= serve.run(the_lab, args.seconds, args.rounds, 16, True)[1]
     return 0 if ok else 1
 

@@ -8,7 +8,8 @@ import ctypes
 import ctypes.util
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -60,25 +61,56 @@ def whole_reload() -> Iterator[None]:
             gc.enable()
 
 
+class Pace:
+    """Work in short stretches with rests between them, for a thread of the serving process that has much
+    Python work to do while answers are served (reading a reload's result, taking the old knowledge apart).
+
+    Offering the GIL every millisecond is not enough: two threads that both want it pass it back and forth,
+    and each time the answering thread releases it for a moment (every read, write or log line) it waits a
+    whole switch interval to get it back, so an answer took several times as long while a reload was read
+    back. During a rest the answering thread has the GIL to itself. Call it often; it rests only once a
+    stretch of `work` seconds is done, for `rest` seconds.
+    """
+
+    def __init__(self, work: float = 0.002, rest: float = 0.002) -> None:
+        self.work = work
+        self.rest = rest
+        self.since = time.perf_counter()
+
+    def __call__(self) -> None:
+        if time.perf_counter() - self.since >= self.work:
+            time.sleep(self.rest)
+            self.since = time.perf_counter()
+
+
+def _never() -> None:
+    return None
+
+
 def _big(x: object, batch: int) -> bool:
     value = getattr(x, "value", x) if type(x).__module__ == "yaml.nodes" else x
     return isinstance(value, list | dict) and len(value) > batch
 
 
-def release(obj: object, batch: int = 256) -> None:
+def release(obj: object, batch: int = 256, pace: Callable[[], None] = _never) -> None:
     """Empty a large structure that nothing else uses a little at a time, instead of in one deallocation.
 
     Freeing a parsed 30 MB topic file (its YAML nodes, positions, plain data) is a few million deallocations
     in one C cascade that holds the GIL: ~0.5 s during which no answer is served while a reload runs in its
     thread. Removed item by item from its big lists and dicts (and YAML nodes' lists), each step frees only a
     small subtree and the interpreter can switch threads between steps. The caller must own `obj` outright.
+    `pace` (a `Pace`) is called every `batch` items.
     """
     stack = [obj]
+    n = 0
     while stack:
         x = stack.pop()
         items = getattr(x, "value", None) if type(x).__module__ == "yaml.nodes" else x
         if isinstance(items, list):
             while items:
+                n += 1
+                if n % batch == 0:
+                    pace()
                 item = items.pop()
                 if isinstance(item, tuple):
                     stack.extend(i for i in item if _big(i, batch))
@@ -86,12 +118,15 @@ def release(obj: object, batch: int = 256) -> None:
                     stack.append(item)
         elif isinstance(items, dict):
             while items:
+                n += 1
+                if n % batch == 0:
+                    pace()
                 _, item = items.popitem()
                 if _big(item, batch):
                     stack.append(item)
 
 
-def retire(old: Any, kept: Iterable[object] = ()) -> None:
+def retire(old: Any, kept: Iterable[object] = (), pace: Callable[[], None] = _never) -> None:
     """Take apart a knowledge base nobody uses any more (a `Catalog` swapped out by a reload) piece by piece.
 
     Dropped at once, its last reference would free millions of objects in one cascade holding the GIL (~0.6 s
@@ -104,18 +139,18 @@ def retire(old: Any, kept: Iterable[object] = ()) -> None:
         if id(index) in keep:
             continue
         entries, index.entries = list(index.entries), ()
-        release(entries)
+        release(entries, pace=pace)
         for value in list(vars(index).values()):
             if isinstance(value, list | dict):
-                release(value)
+                release(value, pace=pace)
     for topic in old.knowledge.topics:
         if id(topic) in keep:
             continue
         for section in list(topic.entries):
             items = list(topic.entries.pop(section))
-            release(items)
-        release(topic.source_by_id)
-        release(topic.person_by_id)
+            release(items, pace=pace)
+        release(topic.source_by_id, pace=pace)
+        release(topic.person_by_id, pace=pace)
 
 
 @cache

@@ -8,6 +8,7 @@ catalog serving and records why, for /healthz, /pact status and the maintainers'
 from __future__ import annotations
 
 import asyncio
+import resource
 import sys
 import threading
 import time
@@ -18,9 +19,9 @@ from pathlib import Path
 
 import structlog
 
-from bot.core import expect, snapshot
+from bot.core import expect, rebuild, snapshot
 from bot.core.engine import Catalog
-from bot.core.gcpause import release, retire, trim, whole_reload
+from bot.core.gcpause import Pace, release, retire, trim, whole_reload
 from bot.core.kinds import KINDS
 from bot.core.loader import Problem, Severity, load, topic_files
 from bot.core.loader.folder import Remembered
@@ -59,6 +60,7 @@ def diff(old: Knowledge | None, new: Knowledge) -> Change:
     single C calls that held the GIL for ~80 ms at 100,000 entries while answers waited. A topic the reload
     kept as it was (the same object) is skipped.
     """
+    pace = Pace()
     added: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     removed: Counter[str] = Counter()
@@ -70,13 +72,14 @@ def diff(old: Knowledge | None, new: Knowledge) -> Change:
         for kind in KINDS:
             earlier = {e.id: e for e in was.section(kind)} if was else {}
             for e in t.section(kind):
+                pace()
                 prev = earlier.pop(e.id, None)
                 if prev is None:
                     added[kind.plural] += 1
                 elif prev != e:
                     changed[kind.plural] += 1
             removed[kind.plural] += len(earlier)
-            release(earlier)
+            release(earlier, pace=pace)
     for gone in before.values():
         for kind in KINDS:
             removed[kind.plural] += len(gone.section(kind))
@@ -124,9 +127,10 @@ def watched_files(root: Path, knowledge: Knowledge | None) -> list[Path]:
 
 
 class KnowledgeStore:
-    def __init__(self, root: Path | str, cache_dir: Path | None = None) -> None:
+    def __init__(self, root: Path | str, cache_dir: Path | None = None, *, isolated: bool = True) -> None:
         self.root = Path(root)
         self.cache_dir = cache_dir
+        self.isolated = isolated  # reloads after the first are built in a child process (`bot.core.rebuild`)
         self.catalog: Catalog | None = None
         self.pending: tuple[Problem, ...] = ()  # errors of the last failed reload, until a good one
         self.reloads = 0
@@ -162,7 +166,7 @@ class KnowledgeStore:
         def later() -> None:
             if sys.getrefcount(old) > RETIRE_REFS:  # still held somewhere: let reference counting free it
                 return
-            retire(old, kept)
+            retire(old, kept, Pace())
             trim()
 
         timer = threading.Timer(RETIRE_SECONDS, later)
@@ -207,28 +211,52 @@ class KnowledgeStore:
             if started is not None:
                 return started
             before = self._seen = self._stamp(self.catalog.knowledge if self.catalog else None)
-            result = load(self.root, self.cache_dir, self._parsed)
-            if not result.ok or result.knowledge is None:
-                self.pending = tuple(result.errors) or tuple(result.problems)
-                return Outcome(False, (time.perf_counter() - t0) * 1000, tuple(result.problems))
-            catalog = Catalog.build(result.knowledge, self.cache_dir, self.catalog)
-            broken = expect.check(catalog)  # the maintainers' own expectations: a wrong edit is refused
-            if broken:
-                self.pending = tuple(broken)
-                return Outcome(False, (time.perf_counter() - t0) * 1000, (*result.problems, *broken))
+            if self.catalog is not None and self.isolated:
+                catalog, problems = self._rebuilt(self.catalog)
+            else:
+                catalog, problems = self._built_here()
+            if catalog is None:
+                self.pending = tuple(p for p in problems if p.severity == "error") or problems
+                return Outcome(False, (time.perf_counter() - t0) * 1000, problems)
             retired = self.catalog
-            change = diff(retired.knowledge if retired else None, result.knowledge)
+            knowledge = catalog.knowledge
+            change = diff(retired.knowledge if retired else None, knowledge)
             self.catalog = catalog  # the atomic swap: one reference assignment
             if retired is not None:
                 self._retire_later(retired, catalog)
             # Watch the new knowledge's files from now on, as they were *before* loading: an edit made while
             # it loaded must still look like a change at the next poll.
-            self._seen = {f: before.get(f, st) for f, st in self._stamp(result.knowledge).items()}
+            self._seen = {f: before.get(f, st) for f, st in self._stamp(knowledge).items()}
             self.pending = ()
             self.reloads += 1
             took = (time.perf_counter() - t0) * 1000
             trim()  # what the build freed (parse trees, scaffolding) back to the system
-            return Outcome(True, took, tuple(result.problems), change, result.knowledge.version)
+            return Outcome(True, took, problems, change, knowledge.version)
+
+    def _built_here(self) -> tuple[Catalog | None, tuple[Problem, ...]]:
+        """Load, verify and index in this process: the first load (nothing is served yet), or when asked."""
+        result = load(self.root, self.cache_dir, self._parsed)
+        if not result.ok or result.knowledge is None:
+            return None, tuple(result.problems)
+        catalog = Catalog.build(result.knowledge, self.cache_dir, self.catalog)
+        broken = expect.check(catalog)  # the maintainers' own expectations: a wrong edit is refused
+        if broken:
+            return None, (*result.problems, *broken)
+        return catalog, tuple(result.problems)
+
+    def _rebuilt(self, serving: Catalog) -> tuple[Catalog | None, tuple[Problem, ...]]:
+        """The same in a child process (`bot.core.rebuild`): this one only waits, then reads the topics an
+        edit touched back in small pieces, so answers go on at their usual speed meanwhile."""
+
+        def built(seconds: float) -> None:  # the child is done; its result is read next
+            # The largest child so far: what a pod's memory limit must leave room for beside the server.
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            log.info("knowledge_rebuilt", took_ms=round(seconds * 1000, 1), children_peak_mb=round(peak))
+
+        found = rebuild.run(self.root, self.cache_dir, rebuild.known(serving, self._parsed), on_built=built)
+        if not found.ok:
+            return None, found.problems
+        return found.catalog(serving, self._parsed), found.problems
 
     async def watch(self, interval: float, on_outcome: Callable[[Outcome], Awaitable[None]]) -> None:
         """Poll for changed files and reload them in a worker thread.

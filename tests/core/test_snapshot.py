@@ -278,3 +278,26 @@ def test_a_file_vanishing_while_the_code_is_fingerprinted_is_said_not_swallowed(
     assert len(said) == 1 and said[0].startswith("FileNotFoundError") and "gone.py" in said[0]
     assert snapshot.read(tmp_path / "nowhere", folder, on_stale=said.append) is None
     assert len(said) == 1  # no snapshot at all: nothing to say
+
+
+def test_release_rests_every_batch_when_paced() -> None:
+    from bot.core.gcpause import release
+
+    rests: list[int] = []
+    big = {"a": list(range(1000)), "b": {i: str(i) for i in range(500)}}
+    release(big, batch=100, pace=lambda: rests.append(1))
+    assert big == {} and len(rests) == (2 + 1000 + 500) // 100  # one rest per 100 items taken out
+
+
+def test_pace_rests_only_after_a_stretch_of_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.core import gcpause
+
+    clock = [0.0]
+    slept: list[float] = []
+    monkeypatch.setattr("bot.core.gcpause.time.perf_counter", lambda: clock[0])
+    monkeypatch.setattr("bot.core.gcpause.time.sleep", slept.append)
+    pace = gcpause.Pace(work=0.002, rest=0.003)
+    for step in (0.001, 0.0005, 0.001, 0.001, 0.0001):
+        clock[0] += step
+        pace()
+    assert slept == [0.003]  # after 2.5 ms of work, not before; the stretch starts again after the rest
