@@ -52,6 +52,9 @@ class TopicEngine:
     index: SearchIndex
     version: str = ""
 
+    def __post_init__(self) -> None:  # built by the loading thread, not by the first answer after a swap
+        relevance.prepare(self.topic, self.index)
+
     @classmethod
     def build(cls, topic: Topic, version: str = "") -> TopicEngine:
         return cls(topic, SearchIndex(documents(topic)), version)

@@ -364,6 +364,11 @@ def _in_one_passage(topic: Topic, index: SearchIndex, q: Query, a: Article, impl
     return any(subject.in_words(index, q, f"{names} {p}", *besides) for p in passages)
 
 
+def prepare(topic: Topic, index: SearchIndex) -> None:
+    """Build the tables kept per index now: at 100,000 entries the first answer after a reload paid for them."""
+    _outlets(topic, index), _people_named(index, "")
+
+
 def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
     """The words naming the topic's outlets ("the week" of "what did the week quote kim saying")."""
     found = _OUTLETS.get(index)
