@@ -12,9 +12,10 @@ import calendar
 import re
 from dataclasses import replace
 
+from bot.core import glossary
 from bot.core.index import SearchIndex, phrase, stem
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, Query, QueryKind, beyond_article, routed
+from bot.core.query import SAME_AS, Query, QueryKind, beyond_article, parse, routed
 from bot.core.text import tokens
 
 
@@ -23,7 +24,14 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
     the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
     entry uses is asked as its group's word that one does; "is it true that" asks what follows, and "where"
-    asks for a place (`bot.core.subject`), not words an entry must hold. `q` itself when nothing applies."""
+    asks for a place (`bot.core.subject`), not words an entry must hold; what reporters type for what the
+    sources say ("nk", "the nk-ru treaty") is asked in the sources' words (`bot.core.glossary`). `q` itself
+    when nothing applies."""
+    if q.kind not in _UNDERSTOOD:
+        return q
+    meant = glossary.rewrite(topic, q.raw)
+    if meant is not q.raw:
+        return parse(meant)
     if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
         return q
     mine = topic_words(topic)
@@ -46,6 +54,7 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     return replace(q, terms=terms) if terms != q.terms and terms else q
 
 
+_UNDERSTOOD = frozenset(QueryKind) - {QueryKind.HELP, QueryKind.STATUS, QueryKind.RELOAD, QueryKind.TOO_LONG}
 _MONTH_NAMES = {m.lower()[:3]: m.lower() for m in calendar.month_name if m} | {"sept": "september"}
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 

@@ -99,7 +99,10 @@ class TopicEngine:
         if handler is None:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
         understood = asked.understood(self.topic, self.index, q)
-        return handler(q) if understood is q else self.answer(understood)
+        if understood is q:
+            return handler(q)
+        found = self.answer(understood)  # asked as understood, answered as typed (the glossary rewrites it)
+        return found if found.query == q.raw else replace(found, query=q.raw)
 
     def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
         """Whether a hit may be offered as the answer (bot/core/relevance.py)."""

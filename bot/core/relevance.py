@@ -60,7 +60,7 @@ _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakK
 _NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
 _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
-_SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
+_SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAME_AS["react"], *SAYS))
 _ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
@@ -182,15 +182,17 @@ def titled_otherwise(index: SearchIndex, q: Query, role: Sequence[str], own: Seq
 
 def names_someone_else(q: Query, names: Sequence[str]) -> bool:
     """The question starts one of these names and then goes another way: "south korean president" against
-    "south korean foreign minister", "kim jong gyu" against "kim jong un"."""
-    asked = [stem(t) for t in q.terms]
-    for name in names:
-        said = _words(name)
+    "south korean foreign minister", "kim jong gyu" against "kim jong un". Not when what it said is a whole name
+    of theirs: "south korea respond" names "South Korea's government" by its alias "south korea"."""
+    asked = [stem(t) for t in q.terms if t != "s"]  # a possessive "'s" is no word of a name
+    spelled = [[w for w in _words(name) if w != "s"] for name in names]
+    whole = {tuple(said) for said in spelled}
+    for said in spelled:
         for i in range(len(asked)):
             k = 0
             while i + k < len(asked) and k < len(said) and asked[i + k] == said[k]:
                 k += 1
-            if k >= _SHARED and i + k < len(asked) and k < len(said):
+            if k >= _SHARED and i + k < len(asked) and k < len(said) and tuple(asked[i : i + k]) not in whole:
                 return True
     return False
 
