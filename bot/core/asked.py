@@ -13,9 +13,20 @@ import re
 from dataclasses import replace
 
 from bot.core import glossary
-from bot.core.index import SearchIndex, phrase, stem
+from bot.core.index import SearchIndex, ids, phrase, stem
+from bot.core.kinds.provision import Provision
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, Query, QueryKind, beyond_article, parse, routed
+from bot.core.query import (
+    ARTICLE_ITSELF,
+    SAME_AS,
+    STOPWORDS,
+    Query,
+    QueryKind,
+    beyond_article,
+    names_article,
+    parse,
+    routed,
+)
 from bot.core.text import tokens
 
 
@@ -91,3 +102,25 @@ def asks_beyond_article(topic: Topic, q: Query) -> bool:
         return False
     outlets = {w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split()}
     return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
+
+
+def of_another(topic: Topic, index: SearchIndex, q: Query) -> list[object] | None:
+    """ "article 4 of the 2000 treaty", "article 4 of the un charter": an article of another document than the
+    topic's own, so never the topic's Article 4. The entries that are that article (a provision of that
+    document with that number, or an entry named so: "article 1 of the 1961 treaty"), possibly none; None when
+    the question names no other document ("article 4 of the treaty", "article 4 text")."""
+    said = tokens(q.raw)
+    at = next((i for i, t in enumerate(said[:-2]) if names_article(t) and said[i + 2 : i + 3] == ["of"]), None)
+    if at is None or q.article is None:
+        return None
+    kept = [i for i in range(at + 3, len(said)) if said[i] not in STOPWORDS and said[i] not in ARTICLE_ITSELF]
+    own = {stem(w) for w in topic_words(topic)}
+    if not kept or all(stem(said[i]) in own for i in kept):
+        return None
+    named = [index.entries[d].ref for d in ids(index.phrases, phrase(" ".join(said[at : kept[-1] + 1])))]
+    words = {stem(said[i]) for i in kept}
+    return named or [
+        p for p in topic.entries.get("provisions", ())
+        if isinstance(p, Provision) and p.number == q.article
+        and {stem(t) for t in tokens(p.document) if t not in STOPWORDS} <= words
+    ]  # fmt: skip

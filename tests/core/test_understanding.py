@@ -170,3 +170,18 @@ def test_of_words_offered_as_a_choice_one_is_enough(accord: Door) -> None:
     assert a.kind is not Kind.MISS
     assert ids(a)[0] == "duma-ratifies", ids(a)
     assert accord.answer("was the treaty ratified in march or april").kind is Kind.MISS
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("article 4 of the un charter", None),  # another document's Article 4: not the treaty's, nor Article 51
+        ("what does article 4 of the 1961 treaty say", None),
+        ("article 51 of the un charter", "un-charter-article-51"),  # that document's article, which is held
+        ("article 4 of the accord", "article-4"),  # the topic's own document
+    ],
+)
+def test_an_article_of_another_document_is_never_the_topics_own(accord: Door, text: str, lead: str | None) -> None:
+    a = accord.answer(text)
+    assert (ids(a)[:1] or [None])[0] == lead, (text, ids(a))
+    assert (a.kind is Kind.MISS) == (lead is None)
