@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from bot.core import glossary
 from bot.core.index import SearchIndex, ids, phrase, stem
-from bot.core.kinds.provision import Provision
 from bot.core.model import Topic
 from bot.core.query import (
     ARTICLE_ITSELF,
@@ -119,8 +118,8 @@ def of_another(topic: Topic, index: SearchIndex, q: Query) -> list[object] | Non
         return None
     named = [index.entries[d].ref for d in ids(index.phrases, phrase(" ".join(said[at : kept[-1] + 1])))]
     words = {stem(said[i]) for i in kept}
-    return named or [
-        p for p in topic.entries.get("provisions", ())
-        if isinstance(p, Provision) and p.number == q.article
+    return named or [  # a provision of another document: its number, and its document's name among the words
+        p for p in (index.entries[d].ref for d in ids(index.phrases, phrase(f"article {q.article}")))
+        if isinstance(getattr(p, "document", None), str) and getattr(p, "number", None) == q.article
         and {stem(t) for t in tokens(p.document) if t not in STOPWORDS} <= words
     ]  # fmt: skip
