@@ -118,8 +118,10 @@ def of_another(topic: Topic, index: SearchIndex, q: Query) -> list[object] | Non
         return None
     named = [index.entries[d].ref for d in ids(index.phrases, phrase(" ".join(said[at : kept[-1] + 1])))]
     words = {stem(said[i]) for i in kept}
+    numbered = (index.entries[d].ref for d in ids(index.phrases, phrase(f"article {q.article}")))
     return named or [  # a provision of another document: its number, and its document's name among the words
-        p for p in (index.entries[d].ref for d in ids(index.phrases, phrase(f"article {q.article}")))
-        if isinstance(getattr(p, "document", None), str) and getattr(p, "number", None) == q.article
-        and {stem(t) for t in tokens(p.document) if t not in STOPWORDS} <= words
+        p for p in numbered
+        if getattr(p, "number", None) == q.article
+        and {stem(t) for t in tokens(str(getattr(p, "document", None) or "")) if t not in STOPWORDS} <= words
+        and getattr(p, "document", None)
     ]  # fmt: skip
