@@ -26,7 +26,7 @@ from bot.core.query import (
     parse,
     routed,
 )
-from bot.core.text import tokens
+from bot.core.text import fold, tokens
 
 
 def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
@@ -51,9 +51,9 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
     document = head if head and stem(head) in index.vocab else ""
     kept = []
-    framed = tokens(q.raw.casefold())[:3] == ["is", "it", "true"]  # "is it true that ...": asks the rest
+    checking = _checking(q.raw)
     for t in _dated(q):
-        if t == "where" or (framed and t == "true"):  # "where" asks for a place: `subject.places`
+        if t == "where" or t in checking:  # "where" asks for a place: `subject.places`
             continue
         if t in mine and t != head:
             if document or stem(t) in index.vocab:
@@ -62,6 +62,24 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
             kept.append(_known(index, t))
     terms = tuple(dict.fromkeys(kept))
     return replace(q, terms=terms) if terms != q.terms and terms else q
+
+
+_CHECKED_LAST = re.compile(r",\s*(true|correct|right|accurate)\W*$")
+
+
+def _checking(raw: str) -> set[str]:
+    """The words that ask whether what follows is so, not what an entry must say: "is it true that", "fact
+    check:", "..., right?"."""
+    said = tokens(raw)
+    out = set()
+    if said[:3] == ["is", "it", "true"]:  # not "is it correct that the treaty has no end": "no" is not read
+        out.add("true")
+    if said[:2] == ["fact", "check"]:
+        out |= {"fact", "check"}
+    last = _CHECKED_LAST.search(fold(raw))
+    if last:
+        out.add(last.group(1))
+    return out
 
 
 _UNDERSTOOD = frozenset(QueryKind) - {QueryKind.HELP, QueryKind.STATUS, QueryKind.RELOAD, QueryKind.TOO_LONG}

@@ -129,8 +129,8 @@ def _another_document(
     if quals and f"the {head}" in phrase(subject.own_text(index.entries[d].ref)):  # "The treaty has 23 articles"
         return False
     typed_words = _stems(q.raw)
-    if not quals or quals & set(typed_words) or said & set(asked):  # "what did the treaty replace"
-        return False
+    if not quals or quals & set(typed_words) or (said & set(asked) and typed_words[:1] in (("what",), ("which",))):
+        return False  # "what did the treaty replace": what it acted on; not "when does the treaty end"
     before = {typed_words[i - 1] if i else "" for i, w in enumerate(typed_words) if w == head}
     if before - _UNQUALIFIED:  # "which treaty", "the previous treaty": not (only) the topic's own
         return False

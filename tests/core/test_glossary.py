@@ -34,6 +34,8 @@ def ids(a: Answer) -> list[str | None]:
         ("did russia and nk admit trading arms", {"deny-arms-trade"}),
         ("did nk send soldiers to russia", {"troops"}),
         ("is the treaty still valid", {"valid-indefinitely"}),
+        ("fact check: the treaty is valid forever, right?", {"valid-indefinitely"}),  # the checking words ask nothing
+        ("need the dates of the 1961 treaty", {"1961-treaty-signed", "1961-treaty-ends"}),
         # "country" and "countries", "ratify" and "ratified" are one word to the stemmer.
         ("does the treaty say anything about a third country", {"third-countries"}),
     ],
@@ -55,6 +57,7 @@ def test_the_answer_echoes_the_question_as_typed(accord: Door) -> None:
         "who signed the soviet-nk treaty",  # another treaty: the 1961 one names no signer
         "when did the nk-china treaty take effect",  # "china" is not of the title: not the topic's treaty
         "how did south korean president respond",  # a title the government does not have
+        "when does the treaty end",  # the 1961 treaty's end: another treaty's ("what did the treaty replace" asks)
     ],
 )
 def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
