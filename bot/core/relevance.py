@@ -62,6 +62,7 @@ _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAME_AS["react"], *SAYS))
 _ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
+_WORDS_ASKED = frozenset(stem(w) for w in ("quote", "quoted", "words", *SAME_AS["call"]))  # any quote meets them
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
@@ -238,7 +239,8 @@ def about(
     tids = []
     asked_as: dict[int, str] = {}
     either = subject.alternatives(q.raw)  # "moscow or pyongyang": one of them
-    for term in asked:
+    quoted = hit.entry.kind == "quote"  # someone's words: what "who called it ...", "kim's words" ask for
+    for term in (t for t in asked if not (quoted and t in _WORDS_ASKED)):  # a quote is someone's words
         tid = index.vocab.get(term)
         if tid is None:
             tid = index.correct(term)
@@ -255,7 +257,8 @@ def about(
     unmet = []
     for tid in tids:
         term = index.terms[tid]
-        own_word = term not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d)
+        posted = index.key_postings.get(tid) if said else index.postings[tid]
+        own_word = term not in borrowed and _holds(posted, d)
         if own_word or (not said and (term in mentioned or _held_as(index, d, borrowed, term, asked_as.get(tid, "")))):
             held.append(tid)
         elif asked_as[tid] in either:
