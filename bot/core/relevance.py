@@ -60,7 +60,7 @@ _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakK
 _NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
 _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
-_SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAME_AS["react"], *SAYS))
+_SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
 _ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
 _WORDS_ASKED = frozenset(stem(w) for w in ("quote", "quoted", "words", *SAME_AS["call"]))  # any quote meets them
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
