@@ -64,12 +64,12 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     return replace(q, terms=terms) if terms != q.terms and terms else q
 
 
-_CHECKED_LAST = re.compile(r",\s*(true|correct|right|accurate)\W*$")
+_CHECKED_LAST = re.compile(r"(?:,\s*|\s)(true|correct|right|accurate)\W*$")
 
 
 def _checking(raw: str) -> set[str]:
     """The words that ask whether what follows is so, not what an entry must say: "is it true that", "fact
-    check:", "..., right?"."""
+    check:", "..., right?", "is the 23 articles figure right"."""
     said = tokens(raw)
     out = set()
     if said[:3] == ["is", "it", "true"]:  # not "is it correct that the treaty has no end": "no" is not read
@@ -77,7 +77,7 @@ def _checking(raw: str) -> set[str]:
     if said[:2] == ["fact", "check"]:
         out |= {"fact", "check"}
     last = _CHECKED_LAST.search(fold(raw))
-    if last:
+    if last and ("," in last.group(0) or said[:1] in (["is"], ["was"], ["are"])):  # "is the figure right"
         out.add(last.group(1))
     return out
 

@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes
     yet already actually really just ever many much era pls happen happened happens last cover covers covered
-    whats thats theres still anything dates days months need never outlet outlets exact""".split()  # noqa: SIM905
+    whats thats theres still anything dates days months need never outlet outlets exact figure figures""".split()  # noqa: SIM905
 )
 
 

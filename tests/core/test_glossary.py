@@ -35,6 +35,7 @@ def ids(a: Answer) -> list[str | None]:
         ("did nk send soldiers to russia", {"troops"}),
         ("is the treaty still valid", {"valid-indefinitely"}),
         ("fact check: the treaty is valid forever, right?", {"valid-indefinitely"}),  # the checking words ask nothing
+        ("is the 3,000 troops figure right", {"troops"}),  # "figure" is the number asked about; "right" checks it
         ("need the dates of the 1961 treaty", {"1961-treaty-signed", "1961-treaty-ends"}),
         # "country" and "countries", "ratify" and "ratified" are one word to the stemmer.
         ("does the treaty say anything about a third country", {"third-countries"}),
