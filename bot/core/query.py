@@ -50,6 +50,7 @@ _SAME = (
     "send sends sent deploy deploys deployed deployment",
     "valid invalid validity",  # whether a document is still valid is answered by its becoming invalid
     "consult consults consulted consultation consultations",
+    "come comes came enter enters entered",  # "come into force" is "enter into force"
     "defense defence",
     "offense offence",
 )

@@ -206,3 +206,8 @@ def test_asking_for_words_is_no_other_words() -> None:
     does not quote is still a miss."""
     a = open_door(FIXTURES / "understanding", "/accord").answer("who called the treaty a betrayal")
     assert a.kind is Kind.MISS, ids(a)
+
+
+def test_come_into_force_is_enter_into_force(accord: Door) -> None:
+    a = accord.answer("when did the treaty come into force")
+    assert ids(a)[:1] == ["entry-into-force"], ids(a)
