@@ -12,10 +12,21 @@ import calendar
 import re
 from dataclasses import replace
 
-from bot.core.index import SearchIndex, phrase, stem
+from bot.core import glossary
+from bot.core.index import SearchIndex, ids, phrase, stem
 from bot.core.model import Topic
-from bot.core.query import SAME_AS, Query, QueryKind, beyond_article, routed
-from bot.core.text import tokens
+from bot.core.query import (
+    ARTICLE_ITSELF,
+    SAME_AS,
+    STOPWORDS,
+    Query,
+    QueryKind,
+    beyond_article,
+    names_article,
+    parse,
+    routed,
+)
+from bot.core.text import fold, tokens
 
 
 def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
@@ -23,7 +34,14 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     timeline pls") is that command; the topic's name is its document's ("when was the pact signed" asks when
     the treaty was), or, with no document the entries name, asks nothing ("the accord" of /accord); a word no
     entry uses is asked as its group's word that one does; "is it true that" asks what follows, and "where"
-    asks for a place (`bot.core.subject`), not words an entry must hold. `q` itself when nothing applies."""
+    asks for a place (`bot.core.subject`), not words an entry must hold; what reporters type for what the
+    sources say ("nk", "the nk-ru treaty") is asked in the sources' words (`bot.core.glossary`). `q` itself
+    when nothing applies."""
+    if q.kind not in _UNDERSTOOD:
+        return q
+    meant = glossary.rewrite(topic, q.raw)
+    if meant is not q.raw:
+        return parse(meant)
     if q.kind not in (QueryKind.SEARCH, QueryKind.WHEN):
         return q
     mine = topic_words(topic)
@@ -33,9 +51,9 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
     document = head if head and stem(head) in index.vocab else ""
     kept = []
-    framed = tokens(q.raw.casefold())[:3] == ["is", "it", "true"]  # "is it true that ...": asks the rest
+    checking = _checking(q.raw)
     for t in _dated(q):
-        if t == "where" or (framed and t == "true"):  # "where" asks for a place: `subject.places`
+        if t == "where" or t in checking:  # "where" asks for a place: `subject.places`
             continue
         if t in mine and t != head:
             if document or stem(t) in index.vocab:
@@ -46,6 +64,25 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     return replace(q, terms=terms) if terms != q.terms and terms else q
 
 
+_CHECKED_LAST = re.compile(r"(?:,\s*|\s)(true|correct|right|accurate)\W*$")
+
+
+def _checking(raw: str) -> set[str]:
+    """The words that ask whether what follows is so, not what an entry must say: "is it true that", "fact
+    check:", "..., right?", "is the 23 articles figure right"."""
+    said = tokens(raw)
+    out = set()
+    if said[:3] == ["is", "it", "true"]:  # not "is it correct that the treaty has no end": "no" is not read
+        out.add("true")
+    if said[:2] == ["fact", "check"]:
+        out |= {"fact", "check"}
+    last = _CHECKED_LAST.search(fold(raw))
+    if last and ("," in last.group(0) or said[:1] in (["is"], ["was"], ["are"])):  # "is the figure right"
+        out.add(last.group(1))
+    return out
+
+
+_UNDERSTOOD = frozenset(QueryKind) - {QueryKind.HELP, QueryKind.STATUS, QueryKind.RELOAD, QueryKind.TOO_LONG}
 _MONTH_NAMES = {m.lower()[:3]: m.lower() for m in calendar.month_name if m} | {"sept": "september"}
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
@@ -82,3 +119,27 @@ def asks_beyond_article(topic: Topic, q: Query) -> bool:
         return False
     outlets = {w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split()}
     return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
+
+
+def of_another(topic: Topic, index: SearchIndex, q: Query) -> list[object] | None:
+    """ "article 4 of the 2000 treaty", "article 4 of the un charter": an article of another document than the
+    topic's own, so never the topic's Article 4. The entries that are that article (a provision of that
+    document with that number, or an entry named so: "article 1 of the 1961 treaty"), possibly none; None when
+    the question names no other document ("article 4 of the treaty", "article 4 text")."""
+    said = tokens(q.raw)
+    at = next((i for i, t in enumerate(said[:-2]) if names_article(t) and said[i + 2 : i + 3] == ["of"]), None)
+    if at is None or q.article is None:
+        return None
+    kept = [i for i in range(at + 3, len(said)) if said[i] not in STOPWORDS and said[i] not in ARTICLE_ITSELF]
+    own = {stem(w) for w in topic_words(topic)}
+    if not kept or all(stem(said[i]) in own for i in kept):
+        return None
+    named = [index.entries[d].ref for d in ids(index.phrases, phrase(" ".join(said[at : kept[-1] + 1])))]
+    words = {stem(said[i]) for i in kept}
+    numbered = (index.entries[d].ref for d in ids(index.phrases, phrase(f"article {q.article}")))
+    return named or [  # a provision of another document: its number, and its document's name among the words
+        p for p in numbered
+        if getattr(p, "number", None) == q.article
+        and {stem(t) for t in tokens(str(getattr(p, "document", None) or "")) if t not in STOPWORDS} <= words
+        and getattr(p, "document", None)
+    ]  # fmt: skip

@@ -101,8 +101,9 @@ class TopicEngine:
         }.get(q.kind)
         if handler is None:
             raise ValueError(f"{q.kind.value!r} is answered by the service, not by a topic")
-        understood = asked.understood(self.topic, self.index, q)
-        return handler(q) if understood is q else self.answer(understood)
+        understood = asked.understood(self.topic, self.index, q)  # asked as understood, answered as typed
+        found = handler(q) if understood is q else self.answer(understood)
+        return found if found.query == q.raw else replace(found, query=q.raw)
 
     def _about(self, q: Query, hit: Hit, *, said: bool = False) -> bool:
         """Whether a hit may be offered as the answer (bot/core/relevance.py)."""
@@ -145,7 +146,10 @@ class TopicEngine:
         return self._answer(q, Kind.NOTICE, "That question is too long", (), intro=said, shareable=False)
 
     def article(self, q: Query) -> Answer:
-        """Article N, or the entry that answers what more is asked ("is article 4 the same as the 1961 treaty")."""
+        """Article N, or the entry that answers what more is asked ("is article 4 the same as the 1961 treaty");
+        of another document ("article 4 of the un charter"), what the sources hold of that one's Article N."""
+        if (other := asked.of_another(self.topic, self.index, q)) is not None and q.article is not None:
+            return self._about_article(q, q.article, other) if other else self.miss(q, phrases.not_held(q.article))
         if asked.asks_beyond_article(self.topic, q):
             found = self.search(q)
             if found.kind is not Kind.MISS:

@@ -39,6 +39,8 @@ _STEMS: dict[str, str] = {}
 def _stem(token: str) -> str:
     if token.isdigit():
         return token
+    if len(token) >= 6 and token.endswith(("ies", "ied")):  # "countries", "ratified": "country", "ratify"
+        return token[:-3] + "y"
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             return token[: -len(suffix)]
@@ -46,7 +48,9 @@ def _stem(token: str) -> str:
 
 
 def stem(token: str) -> str:
-    """A deliberately light stemmer: enough to meet "collapse" with "collapsed"; numbers are kept."""
+    """A deliberately light stemmer: enough to meet "collapse" with "collapsed", "ratified" with "ratify",
+    "allies" with "ally"; numbers are kept. Not "consultation" with "consult" ("federation" would no longer
+    correct "federaton"), nor "korean" with "korea" ("russian troops" are not troops sent to Russia)."""
     out = _STEMS.get(token)
     if out is None:
         out = _stem(token)

@@ -131,6 +131,7 @@ class Topic:
     entries: dict[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)  # by section name
     examples: tuple[str, ...] = ()
     document: Document | None = None  # None: answers say "Article 5", not "Article 5 of the treaty"
+    terms: tuple[tuple[str, str], ...] = ()  # the glossary: (what reporters type, the sources' words for it)
     digest: str = ""  # sha256 of the file and its sources: what caches are keyed by
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
     person_by_id: dict[str, Person] = field(default_factory=dict, compare=False, repr=False)

@@ -55,6 +55,11 @@ def no_article(topic: Topic, n: int) -> str:
     return f"The curated sources never quote Article {n}{of(topic)}. They quote {known}."
 
 
+def not_held(n: int) -> str:
+    """Why an Article N of another document than the topic's own has no answer."""
+    return f"The curated sources do not quote Article {n} of that document, nor say what it provides."
+
+
 def about_article(topic: Topic, n: int, refs: list[object]) -> str | None:
     """The intro of an answer about an Article N the topic's articles do not quote: a summary is said to be one,
     and a provision of another document to be that document's, with the topic's own count when it is known."""

@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes
     yet already actually really just ever many much era pls happen happened happens last cover covers covered
-    whats thats theres""".split()  # noqa: SIM905
+    whats thats theres still anything dates days months need never outlet outlets exact figure figures""".split()  # noqa: SIM905
 )
 
 
@@ -45,6 +45,12 @@ _SAME = (
     "translation translations text texts version versions",
     "call calls called calling define defines defined defining describe describes described",
     "aid assistance",
+    "admit admits admitted deny denies denied",  # whether someone admits something is answered by a denial
+    "soldiers soldier troops troop",
+    "send sends sent deploy deploys deployed deployment",
+    "valid invalid validity",  # whether a document is still valid is answered by its becoming invalid
+    "consult consults consulted consultation consultations",
+    "come comes came enter enters entered",  # "come into force" is "enter into force"
     "defense defence",
     "offense offence",
 )
@@ -104,6 +110,11 @@ def _command_word(token: str, *words: str) -> bool:
     return len(token) >= 5 and any(fuzz.ratio(token, w) >= 80 for w in words if len(w) >= 5)
 
 
+def names_article(token: str) -> bool:
+    """Whether a word names an article ("article", "art", "artcle"): a number after it is the article's."""
+    return token in ("art", "arts", "articles") or _command_word(token, "article")
+
+
 def roman_to_int(token: str) -> int | None:
     if not token or not _ROMAN.match(token):
         return None
@@ -128,7 +139,7 @@ def _clean(raw: str) -> str:
 def _article(toks: list[str]) -> tuple[bool, int | None, int]:
     """Find "article N" anywhere: returns (found, number, index of the article word)."""
     for i, tok in enumerate(toks):
-        is_word = tok in ("art", "arts", "articles") or _command_word(tok, "article")
+        is_word = names_article(tok)
         if not is_word and not (tok == "a" and len(toks) == 2 and i == 0):
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None

@@ -62,6 +62,7 @@ _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
 _ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
+_WORDS_ASKED = frozenset(stem(w) for w in ("quote", "quoted", "words", *SAME_AS["call"]))  # any quote meets them
 _MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
 _CAPITALS = re.compile(r"[^\W\d_]+")
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
@@ -129,8 +130,8 @@ def _another_document(
     if quals and f"the {head}" in phrase(subject.own_text(index.entries[d].ref)):  # "The treaty has 23 articles"
         return False
     typed_words = _stems(q.raw)
-    if not quals or quals & set(typed_words) or said & set(asked):  # "what did the treaty replace"
-        return False
+    if not quals or quals & set(typed_words) or (said & set(asked) and typed_words[:1] in (("what",), ("which",))):
+        return False  # "what did the treaty replace": what it acted on; not "when does the treaty end"
     before = {typed_words[i - 1] if i else "" for i, w in enumerate(typed_words) if w == head}
     if before - _UNQUALIFIED:  # "which treaty", "the previous treaty": not (only) the topic's own
         return False
@@ -182,15 +183,17 @@ def titled_otherwise(index: SearchIndex, q: Query, role: Sequence[str], own: Seq
 
 def names_someone_else(q: Query, names: Sequence[str]) -> bool:
     """The question starts one of these names and then goes another way: "south korean president" against
-    "south korean foreign minister", "kim jong gyu" against "kim jong un"."""
-    asked = [stem(t) for t in q.terms]
-    for name in names:
-        said = _words(name)
+    "south korean foreign minister", "kim jong gyu" against "kim jong un". Not when what it said is a whole name
+    of theirs: "south korea respond" names "South Korea's government" by its alias "south korea"."""
+    asked = [stem(t) for t in q.terms if t != "s"]  # a possessive "'s" is no word of a name
+    spelled = [[w for w in _words(name) if w != "s"] for name in names]
+    whole = {tuple(said) for said in spelled}
+    for said in spelled:
         for i in range(len(asked)):
             k = 0
             while i + k < len(asked) and k < len(said) and asked[i + k] == said[k]:
                 k += 1
-            if k >= _SHARED and i + k < len(asked) and k < len(said):
+            if k >= _SHARED and i + k < len(asked) and k < len(said) and tuple(asked[i : i + k]) not in whole:
                 return True
     return False
 
@@ -236,7 +239,8 @@ def about(
     tids = []
     asked_as: dict[int, str] = {}
     either = subject.alternatives(q.raw)  # "moscow or pyongyang": one of them
-    for term in asked:
+    quoted = hit.entry.kind == "quote"  # someone's words: what "who called it ...", "kim's words" ask for
+    for term in (t for t in asked if not (quoted and t in _WORDS_ASKED)):  # a quote is someone's words
         tid = index.vocab.get(term)
         if tid is None:
             tid = index.correct(term)
@@ -253,7 +257,8 @@ def about(
     unmet = []
     for tid in tids:
         term = index.terms[tid]
-        own_word = term not in borrowed and _holds(index.key_postings.get(tid) if said else index.postings[tid], d)
+        posted = index.key_postings.get(tid) if said else index.postings[tid]
+        own_word = term not in borrowed and _holds(posted, d)
         if own_word or (not said and (term in mentioned or _held_as(index, d, borrowed, term, asked_as.get(tid, "")))):
             held.append(tid)
         elif asked_as[tid] in either:

@@ -37,6 +37,7 @@ _DETERMINERS = frozenset({"the", "a", "an"})
 _JOINERS = frozenset({"of", "the", "s"})  # "president of russia", "north korea's leader"
 _NO_SUBJECT = frozenset("it there this that they we you he she i its".split())  # noqa: SIM905
 _SAID = frozenset("say said says tell told report reported reports announce announced state stated".split())  # noqa: SIM905
+_CALLED = frozenset(SAME_AS["call"])  # "who called the pact a security device": whose words, not an act
 _CALENDAR = {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m}
 _SAME = {stem(w): group for w, group in SAME_AS.items()}
 _WHEN = frozenset(map(stem, ("when", "date", "day", "year")))  # words that ask for a date
@@ -76,7 +77,7 @@ def subject(raw: str, names_someone: Callable[[str], bool]) -> tuple[str, ...]:
 def asks_who_did(raw: str) -> bool:
     """ "who signed the treaty": someone who did something (not "who said", "who is", answered elsewhere)."""
     toks = _typed(raw)
-    return len(toks) > 1 and toks[0] == "who" and toks[1] not in _AUX and toks[1] not in _SAID
+    return len(toks) > 1 and toks[0] == "who" and toks[1] not in _AUX and toks[1] not in _SAID | _CALLED
 
 
 _YEARS = re.compile(r"^(1[5-9]|2[01])\d\d$")

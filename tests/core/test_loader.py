@@ -168,3 +168,15 @@ def test_a_schema_hint_that_leads_nowhere_is_a_warning(tmp_path: Path) -> None:
     assert [(p.line, p.severity) for p in result.warnings if "schema hint" in p.message] == [(1, "warning")]
     (folder / "schema.json").write_text("{}", "utf-8")
     assert not [p for p in load(folder).warnings if "schema hint" in p.message]
+
+
+def test_a_glossary_meaning_no_entry_uses_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    """ "nk: north korea" in a topic whose entries never say "north korea": a question with "nk" could only miss."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    text = (tmp_path / "mini.yaml").read_text("utf-8")
+    glossary = "terms:\n  jr: jane roe\n  nk: north korea\nsources:\n"
+    (tmp_path / "mini.yaml").write_text(text.replace("sources:\n", glossary, 1))
+    topic, problems = load_topic(tmp_path / "mini.yaml", display="mini.yaml")
+    assert topic is not None and topic.terms == (("jr", "jane roe"), ("nk", "north korea"))
+    (warning,) = [p for p in problems if p.severity == "warning"]
+    assert str(warning).startswith("mini.yaml:9:7: warning: no entry uses 'north', 'korea' (the meaning of 'nk')")

@@ -170,3 +170,44 @@ def test_of_words_offered_as_a_choice_one_is_enough(accord: Door) -> None:
     assert a.kind is not Kind.MISS
     assert ids(a)[0] == "duma-ratifies", ids(a)
     assert accord.answer("was the treaty ratified in march or april").kind is Kind.MISS
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("article 4 of the un charter", None),  # another document's Article 4: not the treaty's, nor Article 51
+        ("what does article 4 of the 1961 treaty say", None),
+        ("article 51 of the un charter", "un-charter-article-51"),  # that document's article, which is held
+        ("article 4 of the accord", "article-4"),  # the topic's own document
+    ],
+)
+def test_an_article_of_another_document_is_never_the_topics_own(accord: Door, text: str, lead: str | None) -> None:
+    a = accord.answer(text)
+    assert (ids(a)[:1] or [None])[0] == lead, (text, ids(a))
+    assert (a.kind is Kind.MISS) == (lead is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # "who called it ..." asks whose words: a quote, not an act (no other entry names who acted).
+        ("who called the treaty a powerful security device", "agency-security-device"),
+        ("which outlet said the us confirmed troops", "us-confirms-troops"),  # every answer cites its outlet
+        ("need lee's exact words on the signing", "lee-did-not-expect"),  # a quote is someone's words
+    ],
+)
+def test_a_question_asking_for_words_or_their_outlet(accord: Door, text: str, lead: str) -> None:
+    a = accord.answer(text)
+    assert ids(a)[:1] == [lead], (text, ids(a))
+
+
+def test_asking_for_words_is_no_other_words() -> None:
+    """A quote meets "called" and "words", not what it would have to say besides: the reaction of someone it
+    does not quote is still a miss."""
+    a = open_door(FIXTURES / "understanding", "/accord").answer("who called the treaty a betrayal")
+    assert a.kind is Kind.MISS, ids(a)
+
+
+def test_come_into_force_is_enter_into_force(accord: Door) -> None:
+    a = accord.answer("when did the treaty come into force")
+    assert ids(a)[:1] == ["entry-into-force"], ids(a)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from bot.core.dates import DateError, PartialDate, parse_date
 from bot.core.gcpause import release
 from bot.core.kinds import KINDS, Entry, EntryKind
+from bot.core.loader import terms as glossary
 from bot.core.loader.archive import MAX_TOPIC_BYTES, UnsafeRead, decode, read_bytes
 from bot.core.loader.positions import Path_, YamlDoc, compose, where
 from bot.core.loader.problems import Problem, Severity, has_errors
@@ -198,6 +199,7 @@ class Builder:
             entries=entries,
             examples=tuple(d.get("examples", [])),
             document=self.document(d.get("document")),
+            terms=glossary.checked(self, d.get("terms") or {}),
             source_by_id={s.id: s for s in entries.get("sources", ())},
             person_by_id={p.id: p for p in entries.get("people", ())},
         )
@@ -261,6 +263,7 @@ def load_topic(path: Path, display: str | None = None) -> tuple[Topic | None, li
         return None, doc.problems
     builder = Builder(doc, data, path.parent)
     topic = builder.build()
+    glossary.unused(builder, topic)
     digest = hashlib.sha256(raw.encode("utf-8"))
     for src in topic.sources:
         text = builder.texts.get(src.id)
