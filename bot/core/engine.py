@@ -11,15 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import asked, phrases, ranking, relevance
+from bot.core import asked, named, phrases, ranking, relevance
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
 from bot.core.index import Doc, Entry, Hit, SearchIndex, SearchResult, ids, phrase
-from bot.core.kinds import KINDS, event, fact, kind_of, person, quote, source
+from bot.core.kinds import KINDS, event, kind_of, quote, source
 from bot.core.kinds.article import Article, notes_items, translation_item
 from bot.core.kinds.event import Event
-from bot.core.kinds.fact import Fact
 from bot.core.kinds.person import Person
 from bot.core.kinds.provision import Provision
 from bot.core.kinds.quote import Quote
@@ -53,7 +52,7 @@ class TopicEngine:
     version: str = ""
 
     def __post_init__(self) -> None:  # built by the loading thread, not by the first answer after a swap
-        relevance.prepare(self.topic, self.index)
+        named.prepare(self.topic, self.index)
 
     @classmethod
     def build(cls, topic: Topic, version: str = "") -> TopicEngine:
@@ -71,12 +70,6 @@ class TopicEngine:
 
     def event_item(self, e: Event) -> Item:
         return event.item(self.topic, e)
-
-    def fact_item(self, f: Fact) -> Item:
-        return fact.item(self.topic, f)
-
-    def person_item(self, p: Person) -> Item:
-        return person.item(self.topic, p)
 
     def item(self, ref: object) -> Item:
         """Any entry as an answer item, by its kind (TypeError for what is no entry)."""
@@ -340,7 +333,7 @@ class TopicEngine:
                 return self._answer(q, Kind.QUOTES, f"Quotes: {top.name}", said)
             if q.said:  # a profile is not what they said
                 return self.miss(q, f"The curated sources hold no quote from {top.name}.", [top.name])
-            return self._answer(q, Kind.PERSON, top.name, [self.person_item(top), *said])
+            return self._answer(q, Kind.PERSON, top.name, [self.item(top), *said])
         kept = ranking.kept(self.index, q, hits)
         top = kept[0].entry.ref
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS

@@ -49,6 +49,9 @@ from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
+from bot.core.named import outlets as _outlets
+from bot.core.named import people as _people
+from bot.core.named import people_named as _people_named
 from bot.core.query import ARTICLE_ITSELF, SAME_AS, SAYS, STOPWORDS, Query
 from bot.core.ranking import named_in
 from bot.core.text import tokens
@@ -56,9 +59,6 @@ from bot.core.text import tokens
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
 _UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
-_PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
-_NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
-_OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
 _ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
@@ -137,17 +137,6 @@ def _another_document(
         return False
     typed = (phrase(" ".join(q.terms)), phrase(q.raw))
     return not any(d in ids(index.phrases, p) for p in typed)
-
-
-def _people(index: SearchIndex) -> tuple[int, int, frozenset[int]]:
-    """The entry numbers of the topic's people: a run (the engine lists entries kind by kind), or a set."""
-    found = _PEOPLE.get(index)
-    if found is None:
-        people = [d for d, e in enumerate(index.entries) if e.kind == "person"]
-        run = bool(people) and people[-1] - people[0] + 1 == len(people)
-        found = (people[0], people[-1] + 1, frozenset()) if run else (0, 0, frozenset(people))
-        _PEOPLE[index] = found
-    return found
 
 
 def _person_word(index: SearchIndex, term: str) -> bool:
@@ -367,38 +356,3 @@ def _in_one_passage(topic: Topic, index: SearchIndex, q: Query, a: Article, impl
     besides = (implied, _outlets(topic, index), _SAYING, _ITSELF, {str(a.number)})
     passages = (*(t.text for t in a.translations), *(n.text for n in a.notes))
     return any(subject.in_words(index, q, f"{names} {p}", *besides) for p in passages)
-
-
-def prepare(topic: Topic, index: SearchIndex) -> None:
-    """Build the tables kept per index now: at 100,000 entries the first answer after a reload paid for them."""
-    _outlets(topic, index), _people_named(index, "")
-
-
-def _outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
-    """The words naming the topic's outlets ("the week" of "what did the week quote kim saying")."""
-    found = _OUTLETS.get(index)
-    if found is None:
-        found = frozenset(w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split())
-        _OUTLETS[index] = found
-    return found
-
-
-def _people_named(index: SearchIndex, text: str) -> list[Person]:
-    """The topic's people a text names by a name or alias of theirs: each run of its words is looked up, so
-    the cost is the text's, however many people the topic knows."""
-    found = _NAMES.get(index)
-    if found is None:
-        lo, hi, scattered = _people(index)
-        table: dict[str, list[Person]] = {}
-        for d in sorted(scattered) or range(lo, hi):
-            p = index.entries[d].ref
-            if isinstance(p, Person):
-                for n in (p.name, *p.aliases):
-                    table.setdefault(phrase(n), []).append(p)
-        table.pop("", None)
-        found = ({k: tuple(v) for k, v in table.items()}, max((len(k.split()) for k in table), default=0))
-        _NAMES[index] = found
-    names, longest = found
-    words = phrase(text).split()
-    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1))
-    return list({id(p): p for span in spans for p in names.get(span, ())}.values())

@@ -75,7 +75,7 @@ def test_an_engine_is_ready_before_its_first_answer() -> None:
     """The tables relevance keeps per index are built with the engine, by the thread that loads it: built
     lazily, the first answer after a reload at 100,000 entries waited ~50 ms for them, and every answer queued
     behind it."""
-    from bot.core import relevance
+    from bot.core import named
     from bot.core.engine import TopicEngine
     from bot.core.loader import load
 
@@ -83,6 +83,6 @@ def test_an_engine_is_ready_before_its_first_answer() -> None:
     assert result.knowledge is not None
     topic = result.knowledge.topics[0]
     engine = TopicEngine.build(topic)
-    assert engine.index in relevance._NAMES and engine.index in relevance._OUTLETS
-    names, _ = relevance._NAMES[engine.index]
+    assert engine.index in named._NAMES and engine.index in named._OUTLETS
+    names, _ = named._NAMES[engine.index]
     assert names  # the fixture's people, by name and alias

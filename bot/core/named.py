@@ -1,0 +1,65 @@
+"""Whom and what a topic's entries name, per index: the people (by every name and alias) and the outlets.
+
+Kept per index (weakly: a replaced index takes its tables with it) and built by `prepare` when an engine is
+built, by the thread that loads it. Built lazily instead, the first answer after a reload at 100,000 entries
+paid for them (~50-100 ms) with every other answer queued behind it.
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from bot.core.index import SearchIndex, phrase
+from bot.core.kinds.person import Person
+from bot.core.model import Topic
+
+_PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
+_NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
+_OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
+
+
+def prepare(topic: Topic, index: SearchIndex) -> None:
+    """Build every table of this module for `index` now."""
+    outlets(topic, index)
+    people_named(index, "")
+
+
+def people(index: SearchIndex) -> tuple[int, int, frozenset[int]]:
+    """The entry numbers of the topic's people: a run (the engine lists entries kind by kind), or a set."""
+    found = _PEOPLE.get(index)
+    if found is None:
+        people = [d for d, e in enumerate(index.entries) if e.kind == "person"]
+        run = bool(people) and people[-1] - people[0] + 1 == len(people)
+        found = (people[0], people[-1] + 1, frozenset()) if run else (0, 0, frozenset(people))
+        _PEOPLE[index] = found
+    return found
+
+
+def outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
+    """The words naming the topic's outlets ("the week" of "what did the week quote kim saying")."""
+    found = _OUTLETS.get(index)
+    if found is None:
+        found = frozenset(w for s in topic.sources for w in phrase(f"{s.outlet} {s.id}").split())
+        _OUTLETS[index] = found
+    return found
+
+
+def people_named(index: SearchIndex, text: str) -> list[Person]:
+    """The topic's people a text names by a name or alias of theirs: each run of its words is looked up, so
+    the cost is the text's, however many people the topic knows."""
+    found = _NAMES.get(index)
+    if found is None:
+        lo, hi, scattered = people(index)
+        table: dict[str, list[Person]] = {}
+        for d in sorted(scattered) or range(lo, hi):
+            p = index.entries[d].ref
+            if isinstance(p, Person):
+                for n in (p.name, *p.aliases):
+                    table.setdefault(phrase(n), []).append(p)
+        table.pop("", None)
+        found = ({k: tuple(v) for k, v in table.items()}, max((len(k.split()) for k in table), default=0))
+        _NAMES[index] = found
+    names, longest = found
+    words = phrase(text).split()
+    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1))
+    return list({id(p): p for span in spans for p in names.get(span, ())}.values())
