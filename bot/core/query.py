@@ -30,7 +30,8 @@ STOPWORDS = frozenset(
     any this that these those it its there their they has have had can could would should will shall
     please show give find i we you my our your as into than then so if not no yes
     yet already actually really just ever many much era pls happen happened happens last cover covers covered
-    whats thats theres still anything dates days months need never outlet outlets exact figure figures""".split()  # noqa: SIM905
+    whats thats theres still anything dates days months need never outlet outlets exact figure figures
+    paste mention mentions mentioned""".split()  # noqa: SIM905
 )
 
 
@@ -100,6 +101,7 @@ def beyond_article(terms: Iterable[str], number: int | None) -> list[str]:
     return [
         t for t in terms
         if t not in STOPWORDS and t not in _ARTICLE_ITSELF and _number(t, roman=True) != number
+        and t not in _NUMBER_WORDS and t not in _TENS  # "twenty three": the article's number, said in words
     ]  # fmt: skip
 
 
@@ -125,9 +127,22 @@ def roman_to_int(token: str) -> int | None:
     return total
 
 
-def _number(token: str, *, roman: bool) -> int | None:
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+_NUMBER_WORDS = {w: i for i, w in enumerate(f"{_UNITS} seventeen eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def _number(token: str, *, roman: bool, then: str = "", words: bool = True) -> int | None:
+    """A number as typed: digits, a roman numeral ("iv"), or words ("three", "twenty three" with `then`)."""
     if token.isdigit() and len(token) <= 3:
         return int(token)
+    if not words:
+        return roman_to_int(token) if roman else None
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    if token in _TENS:
+        unit = _NUMBER_WORDS.get(then, 0)
+        return _TENS[token] + (unit if unit < 10 else 0)
     return roman_to_int(token) if roman else None
 
 
@@ -143,7 +158,8 @@ def _article(toks: list[str]) -> tuple[bool, int | None, int]:
         if not is_word and not (tok == "a" and len(toks) == 2 and i == 0):
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        number = _number(nxt, roman=tok != "a") if nxt else None
+        then = toks[i + 2] if i + 2 < len(toks) else ""
+        number = _number(nxt, roman=tok != "a", then=then, words=tok != "a") if nxt else None
         if number is not None and number > 0:
             return True, number, i
         if is_word and tok != "art" and len(toks) == 1:

@@ -9,14 +9,30 @@ from bot.core.query import MAX_QUERY_CHARS, QueryKind, parse, roman_to_int
 
 @pytest.mark.parametrize(
     "text", ["article4", "article 4", "Article 4", "art 4", "art. 4", "a4", "Article IV", "artcle 4",
-             "ARTICLE  4", "ａｒｔｉｃｌｅ４", "what does article 4 say", "art.IV"],
+             "ARTICLE  4", "ａｒｔｉｃｌｅ４", "what does article 4 say", "art.IV", "article four",
+             "what does article four say", "can you paste article 4"],
 )  # fmt: skip
 def test_article_spellings(text: str) -> None:
     q = parse(text)
     assert (q.kind, q.article) == (QueryKind.ARTICLE, 4)
 
 
-@pytest.mark.parametrize("text", ["a 2000 treaty", "what is a treaty", "art"])
+@pytest.mark.parametrize(
+    ("text", "number"), [("article twenty-three", 23), ("article twenty three text", 23), ("article twenty", 20),
+                         ("article nineteen", 19)],
+)  # fmt: skip
+def test_an_article_number_in_words_is_the_whole_number(text: str, number: int) -> None:
+    """ "article twenty three" is Article 23, never Article 20 with a stray word: a wrong article would be a
+    wrong quote."""
+    q = parse(text)
+    assert (q.kind, q.article) == (QueryKind.ARTICLE, number)
+
+
+def test_words_that_ask_for_what_an_entry_says_are_not_words_it_must_hold() -> None:
+    assert parse("does the treaty mention the un charter").terms == ("treaty", "un", "charter")
+
+
+@pytest.mark.parametrize("text", ["a 2000 treaty", "what is a treaty", "art", "a one"])
 def test_not_every_a_is_an_article(text: str) -> None:
     assert parse(text).kind is not QueryKind.ARTICLE
 
