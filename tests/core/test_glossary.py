@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer import Answer, Kind
-from tests.support.asking import Door, open_door
+from bot.core.answer import Kind
+from tests.support.asking import Door, entry_ids, open_door
 from tests.support.paths import FIXTURES
 
 
 @pytest.fixture(scope="module")
 def accord() -> Door:
     return open_door(FIXTURES / "glossary", "/accord")
-
-
-def ids(a: Answer) -> list[str | None]:
-    return [i.entry_id for i in a.items]
 
 
 @pytest.mark.parametrize(
@@ -44,7 +40,7 @@ def ids(a: Answer) -> list[str | None]:
 def test_a_question_in_reporters_words_finds_its_entry(accord: Door, text: str, leads: set[str]) -> None:
     a = accord.answer(text)
     assert a.kind is not Kind.MISS, text
-    assert ids(a)[0] in leads, (text, ids(a))
+    assert entry_ids(a)[0] in leads, (text, entry_ids(a))
 
 
 def test_the_answer_echoes_the_question_as_typed(accord: Door) -> None:
@@ -63,7 +59,7 @@ def test_the_answer_echoes_the_question_as_typed(accord: Door) -> None:
 )
 def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
     a = accord.answer(text)
-    assert a.kind is Kind.MISS, (text, ids(a))
+    assert a.kind is Kind.MISS, (text, entry_ids(a))
 
 
 def test_a_number_after_an_article_word_is_the_article(accord: Door) -> None:

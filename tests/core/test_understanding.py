@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer import Answer, Kind
-from tests.support.asking import Door, open_door
+from bot.core.answer import Kind
+from tests.support.asking import Door, entry_ids, open_door
 from tests.support.paths import FIXTURES
 
 
 @pytest.fixture(scope="module")
 def accord() -> Door:
     return open_door(FIXTURES / "understanding", "/accord")
-
-
-def ids(a: Answer) -> list[str | None]:
-    return [i.entry_id for i in a.items]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +62,7 @@ def ids(a: Answer) -> list[str | None]:
 def test_the_question_is_answered_by_what_it_is_about(accord: Door, text: str, lead: str) -> None:
     a = accord.answer(text)
     assert a.kind is not Kind.MISS, text
-    assert ids(a)[0] == lead, (text, ids(a))
+    assert entry_ids(a)[0] == lead, (text, entry_ids(a))
 
 
 def test_said_questions_answer_with_quotes(accord: Door) -> None:
@@ -77,14 +73,14 @@ def test_said_questions_answer_with_quotes(accord: Door) -> None:
 def test_every_entry_about_all_the_words_is_kept(accord: Door) -> None:
     """The summary is named by the question word for word; each chamber's act is about it all the same."""
     a = accord.answer("who ratified the treaty")
-    assert ids(a)[:1] == ["ratified-in-november"]
-    assert "duma-ratifies" in ids(a)
+    assert entry_ids(a)[:1] == ["ratified-in-november"]
+    assert "duma-ratifies" in entry_ids(a)
 
 
 def test_a_question_about_a_story_answers_with_its_source(accord: Door) -> None:
     a = accord.answer("who wrote the wire story")
     assert a.kind is Kind.SOURCES
-    assert ids(a) == ["wire"]
+    assert entry_ids(a) == ["wire"]
     assert a.items[0].detail == "By Jane Doe"
     assert accord.answer("when did putin visit china").kind is Kind.WHEN  # what the event dates still answers
 
@@ -118,7 +114,7 @@ def test_a_command_said_with_the_topic_name_or_filler_is_the_command(accord: Doo
 )
 def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
     a = accord.answer(text)
-    assert a.kind is Kind.MISS, (text, ids(a))
+    assert a.kind is Kind.MISS, (text, entry_ids(a))
 
 
 @pytest.mark.parametrize(
@@ -139,7 +135,7 @@ def test_traps_stay_honest_misses(accord: Door, text: str) -> None:
 def test_how_a_question_is_put_finds_its_entry(accord: Door, text: str, lead: str) -> None:
     a = accord.answer(text)
     assert a.kind is not Kind.MISS, text
-    assert ids(a)[0] == lead, (text, ids(a))
+    assert entry_ids(a)[0] == lead, (text, entry_ids(a))
 
 
 @pytest.mark.parametrize(
@@ -154,7 +150,7 @@ def test_how_a_question_is_put_finds_its_entry(accord: Door, text: str, lead: st
 )
 def test_who_acts_where_and_how_many_are_asked_not_just_shared(accord: Door, text: str) -> None:
     a = accord.answer(text)
-    assert a.kind is Kind.MISS, (text, ids(a))
+    assert a.kind is Kind.MISS, (text, entry_ids(a))
 
 
 def test_a_said_question_about_someone_never_quoted_is_a_miss_naming_them(accord: Door) -> None:
@@ -168,7 +164,7 @@ def test_a_said_question_about_someone_never_quoted_is_a_miss_naming_them(accord
 def test_of_words_offered_as_a_choice_one_is_enough(accord: Door) -> None:
     a = accord.answer("was the treaty ratified in october or december")
     assert a.kind is not Kind.MISS
-    assert ids(a)[0] == "duma-ratifies", ids(a)
+    assert entry_ids(a)[0] == "duma-ratifies", entry_ids(a)
     assert accord.answer("was the treaty ratified in march or april").kind is Kind.MISS
 
 
@@ -183,7 +179,7 @@ def test_of_words_offered_as_a_choice_one_is_enough(accord: Door) -> None:
 )
 def test_an_article_of_another_document_is_never_the_topics_own(accord: Door, text: str, lead: str | None) -> None:
     a = accord.answer(text)
-    assert (ids(a)[:1] or [None])[0] == lead, (text, ids(a))
+    assert (entry_ids(a)[:1] or [None])[0] == lead, (text, entry_ids(a))
     assert (a.kind is Kind.MISS) == (lead is None)
 
 
@@ -198,16 +194,16 @@ def test_an_article_of_another_document_is_never_the_topics_own(accord: Door, te
 )
 def test_a_question_asking_for_words_or_their_outlet(accord: Door, text: str, lead: str) -> None:
     a = accord.answer(text)
-    assert ids(a)[:1] == [lead], (text, ids(a))
+    assert entry_ids(a)[:1] == [lead], (text, entry_ids(a))
 
 
 def test_asking_for_words_is_no_other_words() -> None:
     """A quote meets "called" and "words", not what it would have to say besides: the reaction of someone it
     does not quote is still a miss."""
     a = open_door(FIXTURES / "understanding", "/accord").answer("who called the treaty a betrayal")
-    assert a.kind is Kind.MISS, ids(a)
+    assert a.kind is Kind.MISS, entry_ids(a)
 
 
 def test_come_into_force_is_enter_into_force(accord: Door) -> None:
     a = accord.answer("when did the treaty come into force")
-    assert ids(a)[:1] == ["entry-into-force"], ids(a)
+    assert entry_ids(a)[:1] == ["entry-into-force"], entry_ids(a)

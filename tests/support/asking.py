@@ -26,3 +26,8 @@ def open_door(folder: Path, command: str) -> Door:
     outcome = store.reload()
     assert outcome.ok, [str(p) for p in outcome.errors]
     return Door(Service(store), command)
+
+
+def entry_ids(answer: Answer) -> list[str | None]:
+    """The entries an answer offers, in order: what a test of relevance checks (the first one leads)."""
+    return [i.entry_id for i in answer.items]
