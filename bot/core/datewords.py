@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.dates import PartialDate, day_exists, month_number, nearest_year
+from bot.core.text import NUMBER_WORDS
 
 _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -40,13 +41,7 @@ _READ = re.compile(
     rf"|(?P<year>\b(?:{_APPROX.format('q')})?(?P<yy>{_Y})\b(?![’']?s\b|,\d|\.\d|-\d))",
     re.IGNORECASE,
 )
-_SPELLED = {
-    w: i
-    for i, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-    )
-}
-_SPELLED |= {"a": 1, "an": 1}
+_SPELLED = {**NUMBER_WORDS, "a": 1, "an": 1}  # `_N` says which of them a date reads
 _QUALIFIER = {"about": "about", "around": "about", "circa": "about", "c.": "about", "approximately": "about",
               "roughly": "about", "some time before": "before", "before": "before", "prior to": "before",
               "after": "after"}  # fmt: skip

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from bot.core.text import fold, split_alnum, tokens
+from bot.core.text import NUMBER_WORDS, fold, split_alnum, tokens
 
 MAX_QUERY_CHARS = 500
 
@@ -101,7 +101,7 @@ def beyond_article(terms: Iterable[str], number: int | None) -> list[str]:
     return [
         t for t in terms
         if t not in STOPWORDS and t not in _ARTICLE_ITSELF and _number(t, roman=True) != number
-        and t not in _NUMBER_WORDS and t not in _TENS  # "twenty three": the article's number, said in words
+        and t not in NUMBER_WORDS and t not in _TENS  # "twenty three": the article's number, said in words
     ]  # fmt: skip
 
 
@@ -127,8 +127,6 @@ def roman_to_int(token: str) -> int | None:
     return total
 
 
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-_NUMBER_WORDS = {w: i for i, w in enumerate(f"{_UNITS} seventeen eighteen nineteen".split())}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 
 
@@ -138,10 +136,10 @@ def _number(token: str, *, roman: bool, then: str = "", words: bool = True) -> i
         return int(token)
     if not words:
         return roman_to_int(token) if roman else None
-    if token in _NUMBER_WORDS:
-        return _NUMBER_WORDS[token]
+    if token in NUMBER_WORDS:
+        return NUMBER_WORDS[token]
     if token in _TENS:
-        unit = _NUMBER_WORDS.get(then, 0)
+        unit = NUMBER_WORDS.get(then, 0)
         return _TENS[token] + (unit if unit < 10 else 0)
     return roman_to_int(token) if roman else None
 

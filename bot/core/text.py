@@ -20,6 +20,13 @@ _QUOTES = str.maketrans(
         "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
     }
 )  # fmt: skip
+#: Numbers said in words, as reporters and sources write them ("three days later", "article three"). Each caller's
+#: pattern decides which of them it reads.
+_NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+)
+NUMBER_WORDS = {w: i for i, w in enumerate(_NUMBERS.split())}
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 

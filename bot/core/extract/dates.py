@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.dates import PartialDate, day_exists, month_number, nearest_year
 from bot.core.extract.page import _MON, _WEEKDAYS
+from bot.core.text import NUMBER_WORDS
 
 # -- dates -------------------------------------------------------------------------------------------
 _NUM_MONTHS = {"day": 0, "week": 0, "month": 1, "year": 12}
@@ -38,13 +39,7 @@ _DATES = re.compile(
     r"|(?P<year>\b(?:18|19|20)\d\d\b(?![’'%]?s\b|,\d|\.\d|-(?:point|strong|member)))",
     re.IGNORECASE,
 )
-_SPELLED = {
-    w: i
-    for i, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-    )
-}
-_SPELLED["a"] = 1
+_SPELLED = {**NUMBER_WORDS, "a": 1}  # the pattern says which of them a date reads
 
 
 @dataclass
