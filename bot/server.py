@@ -250,7 +250,7 @@ class Factdesk:
             await guard.respond(send, refused.status, refused.reason.encode(), close=True)  # body maybe unread
             return
         try:
-            response = await self.bolt.async_dispatch(bolt_request(body.decode(), query, headers))
+            response = await self.bolt.async_dispatch(bolt_request(body, query, headers))
         except Exception as e:  # a body Bolt cannot read (its listeners' errors are its own 500s)
             log.warning("request_malformed", error=type(e).__name__)
             await guard.respond(send, 400, b"malformed request")

@@ -96,17 +96,17 @@ def verify(secret: str, timestamp: bytes, signature: bytes, body: bytes) -> bool
     return hmac.compare_digest(b"v0=" + expected.encode(), signature)
 
 
-async def signed_body(scope: Scope, receive: Receive, secret: str) -> bytes:
-    """The body of a request Slack signed, checked before a byte of it is parsed; Refused otherwise."""
+async def signed_body(scope: Scope, receive: Receive, secret: str) -> str:
+    """The body of a request Slack signed, checked on its raw bytes before a byte of it is parsed, then as the
+    text Bolt reads; Refused otherwise."""
     timestamp, signature = check_signed_headers(scope)
     body = await read_body(receive)
     if not secret or not verify(secret, timestamp, signature, body):
         raise Refused(401, "invalid signature")
     try:
-        body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         raise Refused(400, "body is not UTF-8") from None
-    return body
 
 
 def is_admin(scope: Scope, admin_token: str | None) -> bool:
