@@ -17,7 +17,6 @@ work as JSON on stdin, writing its result to a file in a private temporary folde
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import json
 import os
@@ -28,7 +27,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +37,7 @@ from bot.core.index import SearchIndex, common_sets
 from bot.core.loader import Problem, Severity, load
 from bot.core.loader.folder import Remembered
 from bot.core.model import Knowledge, Topic
+from bot.core.snapshot import maker, slots_of
 
 TIMEOUT_SECONDS = 900.0  # ten times a reload of 100,000 entries on a busy machine: a hung child is stopped
 CHILD_NICENESS = 19  # the serving process comes first whenever the cores are busy
@@ -178,21 +177,12 @@ def _run(root: Path, cache_dir: Path | None, served: Known, on_built: Callable[[
 # the answering thread. Frozen dataclasses are rebuilt by a Python call too, their slots set directly.
 
 
-@cache
-def _fields(cls: Any) -> tuple[str, ...] | None:
-    if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__:
-        return None
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
 def _make(cls: Any, values: tuple[Any, ...]) -> object:
-    names = _fields(cls)
+    """One frozen dataclass, by the snapshot's maker for its class (its slots set directly)."""
+    names = slots_of(cls)
     if names is None or len(names) != len(values):
         raise ValueError(f"{cls.__name__} does not have these fields")
-    obj: object = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
+    return maker(cls, names)(*values)
 
 
 def _index(state: dict[str, Any]) -> SearchIndex:
@@ -207,7 +197,7 @@ def _state(obj: object) -> dict[str, Any] | None:
     if type(obj) is SearchIndex:  # with its entries, which its own pickling leaves out (the disk cache's)
         return {k: v for k, v in vars(obj).items() if k != "common"}
     cls: Any = type(obj)
-    names = _fields(cls)
+    names = slots_of(cls)
     return None if names is None else {n: getattr(obj, n) for n in names}
 
 
@@ -218,7 +208,7 @@ def _shared(items: list[Any]) -> list[Any]:
 
 def _dataclass(x: Any) -> bool:
     cls: Any = type(x)
-    return _fields(cls) is not None
+    return slots_of(cls) is not None
 
 
 class _Frame(pickle.Pickler):

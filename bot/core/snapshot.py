@@ -70,17 +70,17 @@ def _expected_files(root: Path, archives: Iterable[str]) -> dict[str, str | None
 
 
 @cache
-def _slots(cls: Any) -> tuple[str, ...] | None:
+def slots_of(cls: Any) -> tuple[str, ...] | None:
     if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__:
         return None
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @cache
-def _maker(cls: Any, names: tuple[str, ...]) -> Callable[..., object]:
+def maker(cls: Any, names: tuple[str, ...]) -> Callable[..., object]:
     """A function of one argument per field that makes one `cls` (the code a dataclass' own `__init__` is made
     of, minus the per-field `object.__setattr__` lookups). Raises ValueError for fields `cls` does not have."""
-    if _slots(cls) != names:
+    if slots_of(cls) != names:
         raise ValueError(f"{getattr(cls, '__name__', cls)}: the snapshot's fields {names} are not the class's")
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
     scope.update({f"set{i}": getattr(cls, n).__set__ for i, n in enumerate(names)})
@@ -215,11 +215,11 @@ class _Pickler(pickle.Pickler):
             return _index_shell, (obj.entries, len(self.tables) - 1)
         made = _made.get(obj) if cls is FunctionType else None
         if made is not None:  # a maker: stored once, by what it makes, and made again when read
-            return _maker, made
-        names = _slots(cls)
+            return maker, made
+        names = slots_of(cls)
         if names is None:
             return NotImplemented
-        return _maker(cls, names), tuple(self._same(getattr(obj, n)) for n in names)
+        return maker(cls, names), tuple(self._same(getattr(obj, n)) for n in names)
 
 
 # -- writing and reading --------------------------------------------------------------------------------

@@ -150,19 +150,19 @@ def test_a_snapshot_of_other_fields_is_refused_not_misread(tmp_path: Path, monke
     """A class whose fields changed is caught by the code fingerprint; should one slip by, the maker refuses."""
     folder = _copy(tmp_path, "mini")
     assert snapshot.build(folder, tmp_path / "cache")[0] is not None
-    snapshot._maker.cache_clear()
-    real = snapshot._slots
+    snapshot.maker.cache_clear()
+    real = snapshot.slots_of
 
     def renamed(cls: object) -> tuple[str, ...] | None:
         names = real(cls)
         return tuple(n + "_was" for n in names) if names and getattr(cls, "__name__", "") == "Source" else names
 
-    monkeypatch.setattr(snapshot, "_slots", renamed)
+    monkeypatch.setattr(snapshot, "slots_of", renamed)
     said: list[str] = []
     try:
         assert snapshot.read(tmp_path / "cache", folder, on_stale=said.append) is None
     finally:
-        snapshot._maker.cache_clear()
+        snapshot.maker.cache_clear()
     assert len(said) == 1 and said[0].startswith("ValueError: Source:")
 
 
