@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.core.index import stem
 from bot.core.model import Topic
@@ -43,6 +44,17 @@ def rewrite(topic: Topic, raw: str) -> str:
     return raw  # a glossary that does not settle (the loader refuses one) rewrites nothing
 
 
+@lru_cache(maxsize=64)
+def _table(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The glossary by each term's first word, longest term first: built once per glossary, not per question."""
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for typed, meant in terms:
+        key = key_words(typed)
+        if key:
+            table.setdefault(key[0], []).append((key, meant))
+    return {first: sorted(found, key=lambda km: -len(km[0])) for first, found in table.items()}
+
+
 def _spans(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(text))
 
@@ -52,18 +64,14 @@ def _expanded(topic: Topic, raw: str) -> str:
     word is the article's ("article 61"), never a glossary term."""
     if not topic.terms:
         return raw
-    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for typed, meant in topic.terms:
-        key = key_words(typed)
-        if key:
-            table.setdefault(key[0], []).append((key, meant))
+    table = _table(topic.terms)
     text = abbreviated(fold(raw))
     found = _spans(text)
     words = [m.group() for m in found]
     cuts: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
-        for key, meant in sorted(table.get(words[i], ()), key=lambda km: -len(km[0])):
+        for key, meant in table.get(words[i], ()):
             if tuple(words[i : i + len(key)]) != key or (key[0].isdigit() and i and names_article(words[i - 1])):
                 continue
             cuts.append((found[i].start(), found[i + len(key) - 1].end(), meant))
