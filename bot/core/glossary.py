@@ -89,13 +89,19 @@ def _cut(text: str, cuts: Iterable[tuple[int, int, str]]) -> str:
     return "".join([*out, text[at:]])
 
 
+@lru_cache(maxsize=64)
+def _names(command: str, name: str, document: str, title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The stemmed words naming a topic's document ("pact", "treaty") and the other words of its title: once
+    per topic, not per question."""
+    heads = frozenset(stem(w) for w in (command.lstrip("/"), name, *tokens(document)[-1:]))
+    return heads, frozenset(stem(w) for w in tokens(title) if w not in STOPWORDS) - heads
+
+
 def _own_document(topic: Topic, raw: str) -> str:
     """ "the north korea-russia treaty" as "the treaty": words of the topic's title before the document's head
     word (or the topic's own name, "pact"), after a word that asks nothing ("the", "about") or none. A run with
     another word in it ("the soviet-north korea treaty", "the 1961 treaty") names another document: kept."""
-    document = tokens(topic.document.name)[-1:] if topic.document else []
-    heads = {stem(w) for w in (topic.command.lstrip("/"), topic.topic, *document)}
-    title = {stem(w) for w in tokens(topic.title) if w not in STOPWORDS} - heads
+    heads, title = _names(topic.command, topic.topic, topic.document.name if topic.document else "", topic.title)
     text = abbreviated(fold(raw))
     found = _spans(text)
     said = [stem(m.group()) for m in found]
