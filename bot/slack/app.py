@@ -36,6 +36,7 @@ from bot.slack.blocks import (
     citation_plain,
     render_message,
 )
+from bot.slack.bolt import App
 from bot.slack.commands import SlashCommands
 from bot.slack.home import render_home
 from bot.slack.identity import Identity, Installations, quiet_bolt_token_warning
@@ -179,7 +180,7 @@ def build_app(
         bolt["oauth_settings"].authorize = authorize
     else:
         bolt["authorize"] = authorize
-    app = AsyncApp(signing_secret=signing_secret, client=app_client, process_before_response=True, **bolt)
+    app = App(signing_secret=signing_secret, client=app_client, process_before_response=True, **bolt)
 
     def who(user: str | None, channel: str | None, team: str | None = None) -> Asker:
         """Who asked. The team id counts (status, misses) only with many workspaces: one workspace is ""."""

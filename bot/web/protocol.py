@@ -1,12 +1,12 @@
-"""uvicorn's HTTP protocol with the limits it lacks: how long and how large a request's head may be, how
-long a connection may stay silent, and how many connections may be held at once.
+"""uvicorn's HTTP protocol with the limits it lacks: how long and how large a request's head may be, how long
+its body may take, how long a connection may stay silent, and how many connections may be held at once.
 
 uvicorn arms its keep-alive timer only after a response, so a connection that never sends a byte, or that
 trickles its headers a byte at a time, was held forever; enough of them exhausted the file descriptors and
 nobody, /healthz included, got in. Here every connection must send a request soon after it opens
 (IDLE_SECONDS), finish its headers soon after starting them (HEAD_SECONDS) and keep them under
-MAX_HEAD_BYTES; past MAX_CONNECTIONS a connection that has said nothing for a while is closed to make room
-(never one being answered; see _evict).
+MAX_HEAD_BYTES, then send its whole body soon after its headers (BODY_SECONDS); past MAX_CONNECTIONS a
+connection that has said nothing for a while is closed to make room (never one being answered; see _evict).
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 IDLE_SECONDS = 5.0
 HEAD_SECONDS = 5.0
+#: A whole body must arrive this soon after its headers (Slack sends it at once). Kept here, on the connection,
+#: rather than as a timeout around the app's reading: a body that came with its headers, as nearly every one
+#: does, then needs no timer at all (arming and cancelling one cost ~7 us a request, 5% of an answer).
+BODY_SECONDS = 5.0
 MAX_HEAD_BYTES = 32 * 1024
 MAX_CONNECTIONS = 512
 LOW_WATER = MAX_CONNECTIONS * 7 // 8
@@ -91,6 +95,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._in_head = True
         self._head_begun = False  # the parser has started a request's head (which may arrive in a body's bytes)
         self._head_timer: asyncio.TimerHandle | None = None
+        self._body_timer: asyncio.TimerHandle | None = None
         self._since = 0.0
         self._served = False
         self._draining = False
@@ -135,9 +140,16 @@ class GuardedHttpTools(HttpToolsProtocol):
             # A head begun and not finished in these bytes (blank lines count): its clock runs from now. A
             # head that arrives whole, as nearly every one does, never needs a timer of its own.
             self._start_head_clock()
+        elif self._body_timer is None and self._body_pending():
+            self._body_timer = self.loop.call_later(BODY_SECONDS, self._body_too_slow)  # likewise for a body
+
+    def _body_pending(self) -> bool:
+        """A request whose head is read and whose body has not all arrived."""
+        cycle = self.cycle
+        return not self._in_head and cycle is not None and cycle.more_body and not cycle.response_complete
 
     def _refuse(self, status: int, reason: bytes) -> None:
-        phrase = b"Request Header Fields Too Large" if status == 431 else b"Request Timeout"
+        phrase = b"Request Header Fields Too Large" if status == 431 else b"Request Timeout"  # (408)
         self.transport.write(
             b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
             b"content-length: %d\r\n\r\n%s" % (status, phrase, len(reason), reason)
@@ -183,6 +195,27 @@ class GuardedHttpTools(HttpToolsProtocol):
         if self._idle() and not self._head_bytes and not self.transport.is_closing():  # a head: its clock runs
             self.transport.close()
 
+    def on_message_complete(self) -> None:
+        self._cancel_body_timer()
+        super().on_message_complete()
+
+    def _cancel_body_timer(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+    def _body_too_slow(self) -> None:
+        """A 408 if nothing of the response has gone yet (the app is still waiting for the body); the
+        connection is closed either way, which ends the app's wait for the body as a disconnect."""
+        self._body_timer = None
+        if not self._body_pending() or self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_started:
+            self.cycle.response_started = True  # nothing the app sends now may follow this response
+            self._refuse(408, b"request body too slow")
+        else:
+            self.transport.close()
+
     def on_response_complete(self) -> None:
         self._since = self.loop.time()
         self._served = True
@@ -192,6 +225,7 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
+        self._cancel_body_timer()
         super().connection_lost(exc)
 
     def _cancel_head_timer(self) -> None:

@@ -163,6 +163,20 @@ def test_silent_and_slow_connections_are_closed(bot: Running) -> None:
     assert answers(bot)
 
 
+def test_a_body_in_pieces_is_answered_and_the_connection_then_serves_the_next(bot: Running) -> None:
+    request = raw_http.signed_command(bot.port, "article4", COMMAND)
+    cut = request.index(b"\r\n\r\n") + 4 + 5  # the head and a few bytes of the body, the rest a moment later
+    sock = raw_http.connect(bot.port)
+    sock.sendall(request[:cut])
+    time.sleep(0.5)
+    sock.sendall(request[cut:])
+    status, _, body = raw_http.read_response(sock)
+    assert status == 200 and "blocks" in json.loads(body)
+    sock.sendall(raw_http.signed_command(bot.port, "article4", COMMAND))  # no timer of the first one fires on it
+    time.sleep(0.2)
+    assert raw_http.read_response(sock)[0] == 200
+
+
 def test_past_the_connection_limit_the_longest_silent_ones_make_room(bot: Running) -> None:
     t0 = time.monotonic()
     socks = [raw_http.connect(bot.port) for _ in range(protocol.MAX_CONNECTIONS + 50)]
