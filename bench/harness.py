@@ -1,9 +1,11 @@
 """What the end-to-end benchmarks share: a lab (temporary folder, Slack stand-in, synthetic knowledge, server
 processes) that leaves nothing behind, and a light load generator of signed slash commands.
 
-The load generator is the benchmark's own process (asyncio streams, keep-alive, raw HTTP/1.1 bytes). It shares
-the cores with the servers, the same way for every server, so ratios measured in the same run are what to
-read; it is kept light so that the server, not the client, is what runs out of CPU.
+The load generator shares the cores with the servers, the same way for every server, so ratios measured in the
+same run are what to read; it is kept light so that the server, not the client, is what runs out of CPU. For
+throughput it is bench/loadgen.c (epoll, keep-alive, requests signed beforehand by this module), compiled into
+the lab's folder when a C compiler is there; otherwise, and for the reload bench's steady stream, the Python
+one below (uvloop protocol callbacks, raw HTTP/1.1 bytes), which costs the shared cores several times more.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import contextlib
 import functools
 import hashlib
 import hmac
+import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -100,10 +104,15 @@ class Lab:
     knowledge: Path = field(init=False)
     data: dict[str, Any] = field(init=False)
     servers: list[Server] = field(default_factory=list)
+    client: Path | None = field(init=False, default=None)
 
     def __enter__(self) -> Lab:
         self._dir = tempfile.TemporaryDirectory(prefix="factdesk-bench-")
         self.tmp = Path(self._dir.name)
+        self.client = native_client(self.tmp)
+        if self.client is None:
+            print("note: no C compiler: the load generator is the Python one, which takes more of the shared cores",
+                  file=sys.stderr)  # fmt: skip
         self.stand_in = slack_stand_in.start()
         self.knowledge = self.tmp / "knowledge"
         print(f"generating {self.entries:,} synthetic entries ...", file=sys.stderr, flush=True)
@@ -332,11 +341,63 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         return runner.run(coroutine)
 
 
-def throughput(server: Server, texts: list[str], seconds: float, connections: int) -> dict[str, float]:
+def native_client(folder: Path) -> Path | None:
+    """bench/loadgen.c compiled into `folder` (the lab's, removed with it), or None without a C compiler."""
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        return None
+    out = folder / "loadgen"
+    done = subprocess.run([cc, "-O2", "-o", str(out), str(Path(__file__).with_name("loadgen.c"))],
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        print(f"note: bench/loadgen.c did not compile ({done.stderr.strip()[:200]})", file=sys.stderr)
+        return None
+    return out
+
+
+def signed_requests(port: int, texts: list[str], path: Path) -> Path:
+    """Every question as a whole signed request, in the file format bench/loadgen.c reads (a 4-byte
+    little-endian length, then the bytes). Signed now: Slack's window is 5 minutes, a round a few seconds."""
+    requests, now = Requests(port, texts), int(time.time())
+    with path.open("wb") as f:
+        for j in range(len(texts)):
+            raw = requests._build(requests._body(j), now)
+            f.write(len(raw).to_bytes(4, "little") + raw)
+    return path
+
+
+def native_load(client: Path, port: int, texts: list[str], seconds: float, connections: int, offset: int = 0,
+                folder: Path | None = None) -> dict[str, float]:  # fmt: skip
+    """One run of the C load generator: its count, errors, p50/p99 (ms) and its own CPU seconds."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        path = signed_requests(port, texts, Path(tmp) / "requests.bin")
+        args = [str(client), str(port), str(connections), str(seconds), str(offset), str(path)]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60)
+    if done.returncode != 0:
+        raise RuntimeError(f"load generator failed: {done.stderr.strip()[:300]}")
+    return cast(dict[str, float], json.loads(done.stdout))
+
+
+def throughput(
+    server: Server, texts: list[str], seconds: float, connections: int, client: Path | None = None
+) -> dict[str, float]:
+    """Closed-loop throughput at `connections` keep-alive connections: requests/s, latency, and the CPU per
+    request of the server (with its workers) and of the load generator (`client`: the C one, else Python)."""
+    if client is not None:
+        native_load(client, server.port, texts, 1.0, connections, offset=10_007)  # warm-up
+        cpu0 = cpu_seconds(server.proc.pid)
+        got = native_load(client, server.port, texts, seconds, connections)
+        cpu = cpu_seconds(server.proc.pid) - cpu0
+        n = max(1.0, got["count"])
+        return {
+            "rps": got["count"] / seconds, "p50": got["p50_ms"], "p99": got["p99_ms"],
+            "cpu_ms_per_request": 1000 * cpu / n, "client_cpu_ms_per_request": 1000 * got["cpu_s"] / n,
+            "errors": got["errors"],
+        }  # fmt: skip
     run(load(server.port, texts, 1.0, connections, offset=10_007))  # warm-up: auth.test, first requests
     cpu0, client0 = cpu_seconds(server.proc.pid), os.times()
     samples = run(load(server.port, texts, seconds, connections))
-    cpu, client = cpu_seconds(server.proc.pid) - cpu0, os.times()
+    cpu, client_cpu = cpu_seconds(server.proc.pid) - cpu0, os.times()
     lat = [s.ms for s in samples]
     n = max(1, len(samples))
     return {
@@ -345,7 +406,7 @@ def throughput(server: Server, texts: list[str], seconds: float, connections: in
         "p99": pct(lat, 99),
         "cpu_ms_per_request": 1000 * cpu / n,
         # The load generator's own CPU (this process): what it takes from the two cores the servers share.
-        "client_cpu_ms_per_request": 1000 * (client.user + client.system - client0.user - client0.system) / n,
+        "client_cpu_ms_per_request": 1000 * (client_cpu.user + client_cpu.system - client0.user - client0.system) / n,
         "errors": float(sum(not s.ok for s in samples)),
     }
 

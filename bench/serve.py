@@ -42,7 +42,7 @@ def run(the_lab: Lab, seconds: float, rounds: int, connections: int, workers: bo
         for server, mix in plan:
             print(f"round {r + 1}/{rounds}: {server.name}, {mix}, {seconds:.0f} s ...", file=sys.stderr, flush=True)
             texts = the_lab.cached if mix == "cached" else the_lab.uncached
-            results[f"{server.name} | {mix}"].append(throughput(server, texts, seconds, connections))
+            results[f"{server.name} | {mix}"].append(throughput(server, texts, seconds, connections, the_lab.client))
     peak = proc_status(ours.proc.pid, "VmHWM")
     med = {name: median_of(rs) for name, rs in results.items()}
     print(f"\nmedians of {rounds} rounds of {seconds:.0f} s at {connections} connections, "
@@ -98,12 +98,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=3, help="rounds per server and mix; medians are reported")
     p.add_argument("--connections", type=int, default=16, help="keep-alive connections (default 16)")
     p.add_argument("--workers", action="store_true", help="also factdesk serve --workers 2 (scaling)")
+    p.add_argument("--python-client", action="store_true",
+                   help="load with the Python client even when the C one (bench/loadgen.c) compiles")  # fmt: skip
     return p
 
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     with lab(args.entries) as the_lab:
+        if args.python_client:
+            the_lab.client = None
+        print(f"load generator: {'bench/loadgen.c' if the_lab.client else 'Python (bench/harness.py)'}")
         _, ok = run(the_lab, args.seconds, args.rounds, args.connections, args.workers)
     return 0 if ok else 1
 

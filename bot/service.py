@@ -94,8 +94,8 @@ class Service:
         self._notify = notify
         self.debug = debug
         self.misses = misses or Misses(MemoryState())  # the server passes one backed by its shared state
-        self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT)
-        self._parsed: LRU[str, tuple[Query, str]] = LRU(MAX_ANSWERS_KEPT)
+        self._answers: LRU[tuple[str, str, str], Answer] = LRU(MAX_ANSWERS_KEPT, doorkeeper=True)
+        self._parsed: LRU[str, tuple[Query, str]] = LRU(MAX_ANSWERS_KEPT, doorkeeper=True)
         self._background: set[asyncio.Task[Outcome]] = set()
 
     # -- what adapters may read ------------------------------------------------------------------

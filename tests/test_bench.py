@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import Lab, wait_listening
+from bench.harness import Lab, throughput, wait_listening
 from tests.support.paths import ROOT
 
 
@@ -34,3 +34,18 @@ def test_the_lab_leaves_nothing_behind() -> None:
     assert not folder.exists()
     assert server.proc.poll() is not None
     assert not Path(f"/proc/{server.proc.pid}").exists() or server.proc.returncode is not None
+
+
+def test_the_c_load_generator_answers_as_the_python_one_counts() -> None:
+    with Lab(60) as lab:
+        if lab.client is None:
+            pytest.skip("no C compiler on this machine: the benchmarks use the Python load generator")
+        server = lab.noop()
+        wait_listening(server)
+        native = throughput(server, lab.uncached, 0.5, 4, lab.client)
+        python = throughput(server, lab.uncached, 0.5, 4)
+        assert (lab.tmp / "loadgen").exists()
+    for got in (native, python):
+        assert got["rps"] > 50 and got["errors"] == 0 and 0 < got["p50"] <= got["p99"]
+        assert got["client_cpu_ms_per_request"] > 0 and got["cpu_ms_per_request"] > 0
+    assert not lab.tmp.exists()

@@ -109,13 +109,16 @@ def test_a_text_asked_again_is_not_parsed_again_and_long_texts_are_not_kept(monk
         return parse(text)
 
     monkeypatch.setattr("bot.service.parse", counting)
-    first, again = door.answer("quote roe"), door.answer("quote roe")
-    assert first == again and calls == ["quote roe"]
-    assert door.service.question("/mini", "Quote  Roe").key == door.service.question("/mini", "quote roe").key
-    assert calls == ["quote roe", "Quote  Roe"], "each spelling is parsed as typed (the query keeps the raw text)"
+    first, second, third = (door.answer("quote roe") for _ in range(3))
+    assert first == second == third
+    assert calls == ["quote roe"] * 2, "kept from its second time (the cache's doorkeeper), then never parsed again"
+    for _ in range(2):
+        assert door.service.question("/mini", "Quote  Roe").key == door.service.question("/mini", "quote roe").key
+    assert calls == ["quote roe"] * 2 + ["Quote  Roe"] * 2, "each spelling is parsed as typed (the query keeps it)"
     for i in range(3):
         door.answer("x" * (MAX_QUERY_CHARS + 1 + i))
-    assert len(door.service._parsed) == 2 and len(calls) == 5, "a text too long to answer is parsed, never kept"
+        door.answer("x" * (MAX_QUERY_CHARS + 1 + i))
+    assert len(door.service._parsed) == 2 and len(calls) == 10, "a text too long to answer is parsed, never kept"
 
 
 def test_misses_are_counted_without_user_ids() -> None:

@@ -83,7 +83,7 @@ class RenderCache:
     """
 
     def __init__(self, size: int = 2048, budget: int = RENDERED_BYTES) -> None:
-        self.entries: LRU[tuple[str, str, str], str] = LRU(size, budget=budget, weigh=len)
+        self.entries: LRU[tuple[str, str, str], str] = LRU(size, budget=budget, weigh=len, doorkeeper=True)
 
     def message(self, command: str, key: str, answer: Answer) -> str:
         """The message as JSON text, ready to be the ack's body; `key` is the question's (`Question.key`, the

@@ -29,3 +29,26 @@ def test_putting_a_key_again_replaces_its_weight() -> None:
     cache.put("k", "abcdef")
     cache.put("k", "ab")
     assert cache.weight == 2 and len(cache) == 1
+
+
+def test_with_a_doorkeeper_a_key_is_kept_from_its_second_put() -> None:
+    cache: LRU[str, int] = LRU(4, doorkeeper=True)
+    assert cache.put("a", 1) == 1 and cache.get("a") is None  # the first time: returned, not kept
+    cache.put("a", 1)
+    assert cache.get("a") == 1
+    cache.put("a", 2)  # kept keys are replaced as usual
+    assert cache.get("a") == 2 and len(cache) == 1
+
+
+def test_a_doorkeeper_keeps_a_long_tail_of_one_off_keys_out() -> None:
+    cache: LRU[str, int] = LRU(4, doorkeeper=True)
+    for _ in range(2):
+        cache.put("asked again", 0)
+    for _ in range(3):  # a cycle of keys longer than the cache: each is seen again only long after
+        for i in range(10):
+            cache.put(f"once {i}", i)
+    assert len(cache) == 1 and cache.get("asked again") == 0
+    plain: LRU[str, int] = LRU(4)
+    for i in range(10):
+        plain.put(f"once {i}", i)
+    assert len(plain) == 4 and plain.get("asked again") is None

@@ -20,8 +20,9 @@ def test_rendered_answers_are_filed_under_the_version_they_were_answered_from() 
         Kind.FACTS, "Before the edit", (Item(kind=ItemKind.FACT, text="The treaty has 23 articles."),), version="v1"
     )
     new = replace(old, title="After the edit", version="v2")
-    assert _title(cache.message("/pact", "how many articles", old)) == "Before the edit"
-    assert _title(cache.message("/pact", "how many articles", new)) == "After the edit"
+    for _ in range(2):  # (a payload is kept from its second time: the cache's doorkeeper)
+        assert _title(cache.message("/pact", "how many articles", old)) == "Before the edit"
+        assert _title(cache.message("/pact", "how many articles", new)) == "After the edit"
     assert _title(cache.message("/pact", "how many articles", old)) == "Before the edit"
     assert len(cache.entries) == 2
 
