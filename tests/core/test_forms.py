@@ -1,0 +1,29 @@
+"""Questions put in forms the relevance check once misread (tests/fixtures/forms): each rule that read the form
+wrongly is shown by a question it answered wrongly, or not at all, beside one it must still refuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer import Kind
+from tests.support.asking import Door, entry_ids, open_door
+from tests.support.paths import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def forms() -> Door:
+    return open_door(FIXTURES / "forms", "/forms")
+
+
+def test_how_many_counts_what_is_named_not_where_it_is(forms: Door) -> None:
+    """ "how many clauses in the treaty" counts clauses: "in the treaty" counts nothing, and "Article 22 ...
+    clause" names an article, it does not count 22 clauses."""
+    assert forms.answer("how many clauses in the treaty").kind is Kind.MISS
+    assert entry_ids(forms.answer("how many articles in the treaty"))[:1] == ["article-count"]
+
+
+def test_what_someone_called_a_thing_is_their_words_about_it(forms: Door) -> None:
+    """ "what did kim call the deal" asks for Kim's words on the deal, as "what did kim say about the deal"
+    does; "did kim call it an alliance" still needs "alliance" in his words."""
+    assert entry_ids(forms.answer("what did kim call the deal"))[:1] == ["kim-strongest-ever-treaty"]
+    assert forms.answer("did kim call it an alliance").kind is Kind.MISS
