@@ -27,3 +27,20 @@ def test_what_someone_called_a_thing_is_their_words_about_it(forms: Door) -> Non
     does; "did kim call it an alliance" still needs "alliance" in his words."""
     assert entry_ids(forms.answer("what did kim call the deal"))[:1] == ["kim-strongest-ever-treaty"]
     assert forms.answer("did kim call it an alliance").kind is Kind.MISS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did seoul's national security advisor say",  # the country the role names, by another of its names
+        "what did south korea's national security adviser say",  # the title spelt one letter otherwise
+        "what did seoul's national security adviser say",
+    ],
+)
+def test_a_speaker_is_asked_by_the_names_of_whom_they_speak_for(forms: Door, text: str) -> None:
+    assert entry_ids(forms.answer(text))[:1] == ["chang-review-position"], text
+
+
+@pytest.mark.parametrize("text", ["what did seoul's president say", "what did the south korean president say"])
+def test_the_country_does_not_lend_its_speaker_another_title(forms: Door, text: str) -> None:
+    assert forms.answer(text).kind is Kind.MISS, (text, entry_ids(forms.answer(text)))
