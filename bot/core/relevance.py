@@ -60,7 +60,8 @@ from bot.core.text import tokens
 
 _SPELT = 5  # letters a word needs before one letter otherwise is a spelling of it, not another word
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
-_UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
+# "the treaty", "the new treaty": the topic's own (the new one, told from those it replaces)
+_UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their", "new"})
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))

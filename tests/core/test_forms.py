@@ -44,3 +44,23 @@ def test_a_speaker_is_asked_by_the_names_of_whom_they_speak_for(forms: Door, tex
 @pytest.mark.parametrize("text", ["what did seoul's president say", "what did the south korean president say"])
 def test_the_country_does_not_lend_its_speaker_another_title(forms: Door, text: str) -> None:
     assert forms.answer(text).kind is Kind.MISS, (text, entry_ids(forms.answer(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # "new" before the topic's own name says which treaty: the topic's, not the 2000 one "a new treaty" was.
+        ("when was the new treaty signed", "treaty-signed"),
+        ("does the new treaty replace the 2000 treaty", "2000-treaty-invalid"),
+        # A reflexive stresses who acted; how words were said is no word they must hold.
+        ("did kim himself call it the strongest ever treaty", "kim-strongest-ever-treaty"),
+        ("what has kim said publicly about the deal", "kim-strongest-ever-treaty"),
+    ],
+)
+def test_words_that_say_how_a_question_is_put_ask_nothing(forms: Door, text: str, lead: str) -> None:
+    assert entry_ids(forms.answer(text))[:1] == [lead], (text, entry_ids(forms.answer(text)))
+
+
+def test_new_said_of_something_else_is_still_asked(forms: Door) -> None:
+    """Only "new" naming the topic's own document asks nothing: a "new alliance" must be in the entry."""
+    assert forms.answer("did kim call it a new alliance").kind is Kind.MISS
