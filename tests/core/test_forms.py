@@ -64,3 +64,15 @@ def test_words_that_say_how_a_question_is_put_ask_nothing(forms: Door, text: str
 def test_new_said_of_something_else_is_still_asked(forms: Door) -> None:
     """Only "new" naming the topic's own document asks nothing: a "new alliance" must be in the entry."""
     assert forms.answer("did kim call it a new alliance").kind is Kind.MISS
+
+
+@pytest.mark.parametrize("text", ["link to the desk's english text", "the desk's story", "link to the desk version"])
+def test_a_link_to_an_outlets_text_is_that_source(forms: Door, text: str) -> None:
+    """What a story is (its text, version, English) and a possessive "'s" name no other outlet."""
+    a = forms.answer(text)
+    assert (a.kind, entry_ids(a)) == (Kind.SOURCES, ["desk"]), text
+
+
+def test_an_outlets_text_without_a_story_word_is_not_its_source(forms: Door) -> None:
+    """ "desk full text" asks what the text says: no word asks for its author, headline or link."""
+    assert forms.answer("desk full text").kind is not Kind.SOURCES
