@@ -67,6 +67,7 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
 
 _REFLEXIVE = frozenset("himself herself itself themselves themself oneself yourself myself ourselves".split())  # noqa: SIM905
 _SAYING = frozenset((*SAYS, *SAME_AS["call"]))
+_NAMED = frozenset(("called", "named"))
 _CURRENT = "new"  # "the new pact": the topic's own document, told from the older ones
 
 
@@ -83,6 +84,14 @@ def _asking_nothing(raw: str, mine: tuple[str, ...]) -> set[str]:
             out.add(t)
         if t == _CURRENT and said[i + 1 : i + 2] and said[i + 1] in mine:
             out.add(t)
+    if said[:2] in (["what", "is"], ["what", "was"], ["what", "s"]) or said[:1] == ["whats"]:
+        # "what was the 1961 treaty called" asks the name of what it says, which an entry about it gives in its
+        # own words; "what is the treaty called" names nothing but the topic, so only "called" can say what
+        # it asks (the entry on its name).
+        named = {t for t in said if t in _NAMED}
+        asks_nothing = STOPWORDS | named | out | set(mine)
+        if any(len(t) > 1 and t not in asks_nothing for t in said[1:]):
+            out |= named
     return out
 
 

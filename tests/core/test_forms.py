@@ -76,3 +76,15 @@ def test_a_link_to_an_outlets_text_is_that_source(forms: Door, text: str) -> Non
 def test_an_outlets_text_without_a_story_word_is_not_its_source(forms: Door) -> None:
     """ "desk full text" asks what the text says: no word asks for its author, headline or link."""
     assert forms.answer("desk full text").kind is not Kind.SOURCES
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("what was the 2000 treaty called", "2000-treaty-signed"),  # its name is what the entry on it says
+        ("what is the treaty called", "treaty-name"),  # nothing but the topic named: "called" says what is asked
+        ("what's the treaty called", "treaty-name"),
+    ],
+)
+def test_what_a_thing_is_called_is_its_name_in_an_entry_about_it(forms: Door, text: str, lead: str) -> None:
+    assert entry_ids(forms.answer(text))[:1] == [lead], (text, entry_ids(forms.answer(text)))
