@@ -18,6 +18,7 @@ from bot.core.model import Topic
 from bot.core.query import (
     ARTICLE_ITSELF,
     SAME_AS,
+    SAYS,
     STOPWORDS,
     Query,
     QueryKind,
@@ -51,7 +52,7 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
     head = tokens(topic.document.name)[-1] if topic.document and tokens(topic.document.name) else ""
     document = head if head and stem(head) in index.vocab else ""
     kept = []
-    checking = _checking(q.raw)
+    checking = _checking(q.raw) | _asking_nothing(q.raw, mine)
     for t in _dated(q):
         if t == "where" or t in checking:  # "where" asks for a place: `subject.places`
             continue
@@ -62,6 +63,36 @@ def understood(topic: Topic, index: SearchIndex, q: Query) -> Query:
             kept.append(_known(index, t))
     terms = tuple(dict.fromkeys(kept))
     return replace(q, terms=terms) if terms != q.terms and terms else q
+
+
+_REFLEXIVE = frozenset("himself herself itself themselves themself oneself yourself myself ourselves".split())  # noqa: SIM905
+_SAYING = frozenset((*SAYS, *SAME_AS["call"]))
+_NAMED = frozenset(("called", "named"))
+_CURRENT = "new"  # "the new pact": the topic's own document, told from the older ones
+
+
+def _asking_nothing(raw: str, mine: tuple[str, ...]) -> set[str]:
+    """Words that say how a question is put, not what an entry must hold: a reflexive that stresses who ("did
+    putin himself describe it"), how words were said ("what has kim said publicly", "officially called"), and
+    "new" naming the topic's own document ("does the new pact replace the 2000 treaty": the pact is the new one,
+    whatever an entry on it says)."""
+    said = tokens(raw)
+    out = {t for t in said if t in _REFLEXIVE}
+    for i, t in enumerate(said):
+        near = said[max(i - 1, 0) : i] + said[i + 1 : i + 2]
+        if t.endswith("ly") and len(t) > 4 and any(w in _SAYING for w in near):
+            out.add(t)
+        if t == _CURRENT and said[i + 1 : i + 2] and said[i + 1] in mine:
+            out.add(t)
+    if said[:2] in (["what", "is"], ["what", "was"], ["what", "s"]) or said[:1] == ["whats"]:
+        # "what was the 1961 treaty called" asks the name of what it says, which an entry about it gives in its
+        # own words; "what is the treaty called" names nothing but the topic, so only "called" can say what
+        # it asks (the entry on its name).
+        named = {t for t in said if t in _NAMED}
+        asks_nothing = STOPWORDS | named | out | set(mine)
+        if any(len(t) > 1 and t not in asks_nothing for t in said[1:]):
+            out |= named
+    return out
 
 
 _CHECKED_LAST = re.compile(r"(?:,\s*|\s)(true|correct|right|accurate)\W*$")

@@ -42,6 +42,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
+from rapidfuzz.distance import OSA
+
 from bot.core import subject
 from bot.core.index import Hit, SearchIndex, ids, phrase, stem
 from bot.core.kinds.article import Article
@@ -56,8 +58,10 @@ from bot.core.query import ARTICLE_ITSELF, SAME_AS, SAYS, STOPWORDS, Query
 from bot.core.ranking import named_in
 from bot.core.text import tokens
 
+_SPELT = 5  # letters a word needs before one letter otherwise is a spelling of it, not another word
 _SHARED = 2  # words a question must share with the start of a name before going another way counts
-_UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their"})  # "the treaty": the topic's own
+# "the treaty", "the new treaty": the topic's own (the new one, told from those it replaces)
+_UNQUALIFIED = frozenset({"", "the", "a", "an", "this", "that", "its", "their", "new"})
 _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 # Words that ask for someone's words, not an act the words must hold ("did kim call it an alliance").
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
@@ -180,11 +184,17 @@ def names_someone_else(q: Query, names: Sequence[str]) -> bool:
     for said in spelled:
         for i in range(len(asked)):
             k = 0
-            while i + k < len(asked) and k < len(said) and asked[i + k] == said[k]:
+            while i + k < len(asked) and k < len(said) and _spelt_as(asked[i + k], said[k]):
                 k += 1
             if k >= _SHARED and i + k < len(asked) and k < len(said) and tuple(asked[i : i + k]) not in whole:
                 return True
     return False
+
+
+def _spelt_as(typed: str, name: str) -> bool:
+    """A word of a name, or the same word spelt one letter otherwise ("adviser" of "national security advisor"):
+    not another way the question goes ("gyu" of "kim jong gyu" against "kim jong un")."""
+    return typed == name or (min(len(typed), len(name)) >= _SPELT and OSA.distance(typed, name, score_cutoff=1) <= 1)
 
 
 def about(
@@ -294,8 +304,9 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
     mine = (topic.command.lstrip("/"), topic.topic)
     if not _as_asked(topic, index, q, hit, who, {head_of(document), *(stem(w) for w in mine)} - {""}):
         return False
-    names = names_of(topic, ref)
-    mentioned = _mentioned(topic, index, hit.doc) if not said else frozenset()
+    party = _speaks_for(index, who)  # a minister is asked by the names of the country they speak for
+    names = (*names_of(topic, ref), *party)
+    mentioned = _mentioned(topic, index, hit.doc) | {w for n in party for w in _stems(n)} if not said else frozenset()
     return about(
         index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine,
         mentioned=mentioned,
@@ -315,6 +326,16 @@ def _mentioned(topic: Topic, index: SearchIndex, d: int) -> frozenset[str]:
         found = frozenset(w for p in people for w in _capitalised(p.role or ""))  # titles, not other names
         known[d] = found
     return found
+
+
+def _speaks_for(index: SearchIndex, who: Person | None) -> tuple[str, ...]:
+    """Every name of whom a speaker's role says they speak for: "South Korea's national security advisor" speaks
+    for South Korea's government, which reporters also call "Seoul" ("what did seoul's national security adviser
+    say"). Their role is not: the minister is not the body that "responded through its national security
+    council"."""
+    if who is None or not who.role:
+        return ()
+    return tuple(n for p in _people_named(index, who.role) if p is not who for n in (p.name, *p.aliases))
 
 
 def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person | None, implied: set[str]) -> bool:
@@ -341,10 +362,12 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
     if isinstance(ref, Quote):  # someone else's words that mention X are not what X did or said
         named = _people_named(index, ref.context or "")
         titles = {w for p in (who, *named) if p for w in _capitalised(p.role or "")}
-        speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles
+        party = {w for n in _speaks_for(index, who) for w in _stems(n)}
+        speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles | party
         if not all(w in speaker or w in implied or w in _stems(ref.context or "") for w in acting):
             return False
-        return q.said or subject.in_words(index, q, ref.text, speaker, acting, implied, outlets, _SAYING)
+        asks_words = q.said or subject.asks_words(q.raw)
+        return asks_words or subject.in_words(index, q, ref.text, speaker, acting, implied, outlets, _SAYING)
     return True
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 
 from bot.core.index import SearchIndex, stem
-from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind
+from bot.core.query import SAME_AS, STOPWORDS, Query, QueryKind, names_article
 from bot.core.text import fold, tokens
 
 _AUX = frozenset("did does do has have had will would is was are were can could should may might".split())  # noqa: SIM905
@@ -80,29 +80,48 @@ def asks_who_did(raw: str) -> bool:
     return len(toks) > 1 and toks[0] == "who" and toks[1] not in _AUX and toks[1] not in _SAID | _CALLED
 
 
+@lru_cache(maxsize=4096)
+def asks_words(raw: str) -> bool:
+    """ "what did kim call the deal", "how did putin describe it": what someone called a thing is their words
+    about it, asked as "what did kim say about the deal" asks them (not "did kim call it an alliance", which
+    asks whether the words say "alliance")."""
+    toks = _typed(raw)
+    return toks[:1] in (("what",), ("how",)) and any(t in _CALLED for t in toks[1:])
+
+
 _YEARS = re.compile(r"^(1[5-9]|2[01])\d\d$")
 _COUNTED = 4  # words a count may stand before what it counts ("3,000 North Korean troops")
 
 
 @lru_cache(maxsize=4096)
 def counted(raw: str) -> tuple[str, ...]:
-    """What a "how many" question counts, stemmed ("articl" of "how many articles did it have"), or ()."""
+    """What a "how many" question counts, stemmed ("articl" of "how many articles did it have"), or (): the
+    words up to the first that asks nothing, so "in the pact" of "how many clauses in the pact" counts neither
+    "the" nor "pact" (a number before "the" is no count of clauses)."""
     toks = _typed(raw)
     for i in range(len(toks) - 2):
         if toks[i] == "how" and toks[i + 1] == "many":
             rest = toks[i + 2 :]
-            end = next((k for k, t in enumerate(rest) if t in _AUX), len(rest))
+            end = next((k for k, t in enumerate(rest) if t in _AUX or (k and t in STOPWORDS)), len(rest))
             return tuple(stem(t) for t in rest[:end])
     return ()
 
 
+def _names_one_article(word: str) -> bool:
+    """ "Article" of "Article 22": the number after it is a name. Not "articles" of "12 articles 14 articles"."""
+    return names_article(word) and word not in ("articles", "arts")
+
+
 def counts(text: str, what: Sequence[str]) -> bool:
-    """Whether a text puts a number (not a year) shortly before one of these words."""
-    words = [stem(t) for t in tokens(fold(text))]
+    """Whether a text puts a number (not a year, nor an article's: "Article 22 ... clause" counts no clauses)
+    shortly before one of these words."""
+    said = tokens(fold(text))
+    words = [stem(t) for t in said]
     return any(
-        w.isdigit() and not _YEARS.match(w) and any(x in what for x in words[i + 1 : i + 1 + _COUNTED])
+        w.isdigit() and not _YEARS.match(w) and not (i and _names_one_article(said[i - 1]))
+        and any(x in what for x in words[i + 1 : i + 1 + _COUNTED])
         for i, w in enumerate(words)
-    )
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=4096)

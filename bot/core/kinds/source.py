@@ -15,6 +15,7 @@ from bot.core.dates import PartialDate
 from bot.core.index import analyse, stem
 from bot.core.kinds.base import EntryKind, Raw
 from bot.core.model import Attestation, Mirror, Side, Source, Topic
+from bot.core.query import ARTICLE_ITSELF
 from bot.core.verify import SourceText
 
 if TYPE_CHECKING:
@@ -83,14 +84,17 @@ def _source(ctx: Builder, s: dict[str, Any], path: Path_) -> Source:
 
 _STORY_WORDS = "wrote write written writer author authors byline reporter reporters story headline link"
 _ABOUT_A_STORY = frozenset(stem(w) for w in _STORY_WORDS.split())
+_A_TEXT = frozenset(stem(w) for w in (*ARTICLE_ITSELF, "english")) - {stem(w) for w in ("article", "articles", "art")}
 
 
 def asked_about(topic: Topic, terms: Iterable[str]) -> tuple[Source, ...]:
     """The sources a question asks about as stories ("who wrote the reuters story"): it names their outlet
-    and asks for their author, headline or link, and nothing else."""
-    words = {stem(t) for t in terms}
-    outlet = words - _ABOUT_A_STORY
-    if not outlet or outlet == words:
+    and asks for their author, headline or link, and nothing else. What a story is ("link to kcna's english
+    text": its text, its version, in English) is no other word: the possessive "'s" and those name no outlet,
+    and with no story word asked ("kcna full text") the question is about what the text says, not its source."""
+    words = {stem(t) for t in terms if t != "s"}
+    outlet = words - _ABOUT_A_STORY - _A_TEXT
+    if not outlet or not words & _ABOUT_A_STORY:
         return ()
     return tuple(s for s in topic.sources if outlet <= set(analyse(f"{s.outlet} {s.id}")))
 
