@@ -59,6 +59,8 @@ _SAME = (
     "formal official",  # "the formal name": the official one
     "title titles name names",  # not "named", "titled": who was named to a post is no title of a document
     "govt govts government governments",
+    "chamber chambers house houses",  # "lower chamber" is the "lower house" of a parliament
+    "parliament parliaments legislature legislatures",
 )
 SAME_AS: dict[str, tuple[str, ...]] = {w: tuple(g.split()) for g in _SAME for w in g.split()}
 
