@@ -54,6 +54,13 @@ _SAME = (
     "come comes came enter enters entered",  # "come into force" is "enter into force"
     "defense defence",
     "offense offence",
+    "ink inks inked inking sign signs signed signing",  # "ink a deal" is newsroom English for signing it
+    "expiry expiration expirations",  # "expiration date" is the "expiry date" the sources print
+    "formal official",  # "the formal name": the official one
+    "title titles name names",  # not "named", "titled": who was named to a post is no title of a document
+    "govt govts government governments",
+    "chamber chambers house houses",  # "lower chamber" is the "lower house" of a parliament
+    "parliament parliaments legislature legislatures",
 )
 SAME_AS: dict[str, tuple[str, ...]] = {w: tuple(g.split()) for g in _SAME for w in g.split()}
 
