@@ -152,6 +152,12 @@ def asks_beyond_article(topic: Topic, q: Query) -> bool:
     return any(stem(t) not in outlets for t in beyond_article(q.terms, q.article))
 
 
+def asks_date(q: Query) -> bool:
+    """The question asks for a date: "when was ...", "what day did ...", "what year ..."."""
+    words = fold(q.raw).split()[:2]
+    return words[:1] == ["when"] or (words[:1] == ["what"] and words[1:] in (["date"], ["day"], ["year"]))
+
+
 def of_another(topic: Topic, index: SearchIndex, q: Query) -> list[object] | None:
     """ "article 4 of the 2000 treaty", "article 4 of the un charter": an article of another document than the
     topic's own, so never the topic's Article 4. The entries that are that article (a provision of that

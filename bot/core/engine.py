@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import asked, named, phrases, ranking, relevance
+from bot.core import asked, named, phrases, ranking, relevance, speakers
 from bot.core.answer import Answer, Citation, Item, ItemKind, Kind
 from bot.core.diskcache import DiskCache
 from bot.core.gcpause import bulk_build
@@ -141,11 +141,12 @@ class TopicEngine:
     def article(self, q: Query) -> Answer:
         """Article N, or the entry that answers what more is asked ("is article 4 the same as the 1961 treaty");
         of another document ("article 4 of the un charter"), what the sources hold of that one's Article N."""
-        if (other := asked.of_another(self.topic, self.index, q)) is not None and q.article is not None:
+        dated = asked.asks_date(q) and asked.asks_beyond_article(self.topic, q)  # "when was article 51 adopted"
+        if not dated and (other := asked.of_another(self.topic, self.index, q)) is not None and q.article is not None:
             return self._about_article(q, q.article, other) if other else self.miss(q, phrases.not_held(q.article))
         if asked.asks_beyond_article(self.topic, q):
             found = self.search(q)
-            if found.kind is not Kind.MISS:
+            if found.kind is not Kind.MISS or dated:  # an article's words do not date anything
                 return found
         n = q.article
         art = next((a for a in self.topic.articles if a.number == n), None)
@@ -328,14 +329,17 @@ class TopicEngine:
         if isinstance(top, Provision) and top.number is not None:
             return self._about_article(q, top.number, [top])
         if isinstance(top, Person):
-            said = [self.quote_item(x) for x in self.topic.quotes if x.speaker == top.id]
+            said = [self.quote_item(x) for x in speakers.spoken_of(self.topic, q, top)]
             if q.said and said:  # "what did Kim Jong Un say about the treaty": his words, not his profile
                 return self._answer(q, Kind.QUOTES, f"Quotes: {top.name}", said)
-            if q.said:  # a profile is not what they said
-                return self.miss(q, f"The curated sources hold no quote from {top.name}.", [top.name])
+            if q.said:  # a profile is not what they said; nor are their words on something else
+                on = " on that" if any(x.speaker == top.id for x in self.topic.quotes) else ""
+                return self.miss(q, f"The curated sources hold no quote from {top.name}{on}.", [top.name])
             return self._answer(q, Kind.PERSON, top.name, [self.item(top), *said])
         kept = ranking.kept(self.index, q, hits)
         top = kept[0].entry.ref
+        if unquoted := speakers.unquoted_speaker(self.topic, self.index, q, top):  # a fact naming them: not words
+            return self.miss(q, f"The curated sources hold no quote from {unquoted.name}.", [unquoted.name])
         kind = Kind.QUOTES if isinstance(top, Quote) else Kind.FACTS
         title = kind_of(top).title(top)
         return self._answer(q, kind, title, (self.item(h.entry.ref) for h in kept))

@@ -366,6 +366,8 @@ def _as_asked(topic: Topic, index: SearchIndex, q: Query, hit: Hit, who: Person 
         speaker = {w for n in names_of(topic, ref) for w in _stems(n)} | titles | party
         if not all(w in speaker or w in implied or w in _stems(ref.context or "") for w in acting):
             return False
+        if subject.about_document(q.raw, implied) and not subject.says_document(f"{ref.text} {ref.context}", implied):
+            return False  # "what have ukrainian officials said about the treaty": words that speak of it
         asks_words = q.said or subject.asks_words(q.raw)
         return asks_words or subject.in_words(index, q, ref.text, speaker, acting, implied, outlets, _SAYING)
     return True

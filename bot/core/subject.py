@@ -163,6 +163,15 @@ def own_text(ref: object, *, with_names: bool = False) -> str:
 _DOCUMENT_WORDS = frozenset(map(stem, "treaty agreement pact accord deal document text".split()))  # noqa: SIM905
 
 
+def about_document(raw: str, own: set[str]) -> bool:
+    """The question asks what was said about the document itself ("said about the treaty", "on the pact")."""
+    words = [stem(t) for t in tokens(fold(raw))]
+    return any(
+        w in ("about", "on") and any(n in own or n in _DOCUMENT_WORDS for n in words[i + 1 : i + 3])
+        for i, w in enumerate(words)
+    )
+
+
 def says_document(text: str, own: set[str]) -> bool:
     """Whether a text speaks of the document itself: by the topic's own words for it, or another such word."""
     return any(w in own or w in _DOCUMENT_WORDS for w in (stem(t) for t in tokens(fold(text))))

@@ -88,3 +88,26 @@ def test_an_outlets_text_without_a_story_word_is_not_its_source(forms: Door) -> 
 )
 def test_what_a_thing_is_called_is_its_name_in_an_entry_about_it(forms: Door, text: str, lead: str) -> None:
     assert entry_ids(forms.answer(text))[:1] == [lead], (text, entry_ids(forms.answer(text)))
+
+
+def test_a_fact_naming_someone_is_not_their_words(forms: Door) -> None:
+    """ "what did rudenko say at the ratification" asks for his words; the sources hold none, only a fact that
+    names him, which answers "who signed the ratification protocol" but is not what he said."""
+    said = forms.answer("what did rudenko say at the ratification")
+    assert said.kind is Kind.MISS and "no quote from Andrei Rudenko" in (said.intro or "")
+    assert "ratification-protocol" in entry_ids(forms.answer("ratification protocol rudenko"))
+
+
+def test_what_someone_said_about_the_treaty_must_speak_of_it(forms: Door) -> None:
+    """Ukrainian officials' words on missile debris are theirs, but not what they said about the treaty."""
+    assert entry_ids(forms.answer("what have ukrainian officials said"))[:1] == ["ukraine-missile-debris"]
+    about = forms.answer("what have ukrainian officials said about the treaty")
+    assert about.kind is Kind.MISS and "no quote from Ukrainian officials on that" in (about.intro or "")
+    assert entry_ids(forms.answer("what did kim say about the treaty"))[:1] == ["kim-strongest-ever-treaty"]
+
+
+def test_an_article_does_not_date_what_is_asked_of_it(forms: Door) -> None:
+    """ "when was article 51 of the un charter adopted" asks for a date the provision's words do not give."""
+    assert entry_ids(forms.answer("article 51"))[:1] == ["un-charter-article-51"]
+    assert forms.answer("when was article 51 of the un charter adopted").kind is Kind.MISS
+    assert "article-22-entry-into-force" in entry_ids(forms.answer("when does article 22 take effect"))
