@@ -137,7 +137,7 @@ int main(int argc, char **argv) {
         int one = 1;
         setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) < 0) { perror("connect"); return 2; }
-        c->next = offset + (long)i * 7919;
+        c->next = offset + (long)i * (nreqs / nconn > 0 ? nreqs / nconn : 1); /* evenly spaced: see harness.py */
         c->open = 1;
         live++;
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};

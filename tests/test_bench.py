@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import Lab, throughput, wait_listening
+from bench.harness import ANSWER_CACHE, UNCACHED_QUERIES, Lab, starts, throughput, wait_listening
+from bot.core.cache import LRU
 from tests.support.paths import ROOT
 
 
@@ -49,3 +50,20 @@ def test_the_c_load_generator_answers_as_the_python_one_counts() -> None:
         assert got["rps"] > 50 and got["errors"] == 0 and 0 < got["p50"] <= got["p99"]
         assert got["client_cpu_ms_per_request"] > 0 and got["cpu_ms_per_request"] > 0
     assert not lab.tmp.exists()
+
+
+def test_the_uncached_mix_is_never_answered_from_the_caches() -> None:
+    """Connections asking in turn, each walking the mix from its start: no question comes back while an answer
+    cache (with or without its doorkeeper) still holds it."""
+    firsts = starts(UNCACHED_QUERIES, 16)
+    plain: LRU[int, int] = LRU(ANSWER_CACHE)
+    kept: LRU[int, int] = LRU(ANSWER_CACHE, doorkeeper=True)
+    hits = 0
+    for step in range(3 * UNCACHED_QUERIES // 16):
+        for first in firsts:
+            text = (first + step) % UNCACHED_QUERIES
+            hits += (plain.get(text) is not None) + (kept.get(text) is not None)
+            plain.put(text, text)
+            kept.put(text, text)
+    assert hits == 0
+    assert len({(f + s) % UNCACHED_QUERIES for f in firsts for s in range(UNCACHED_QUERIES // 16)}) == UNCACHED_QUERIES

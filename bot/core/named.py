@@ -14,7 +14,9 @@ from bot.core.kinds.person import Person
 from bot.core.model import Topic
 
 _PEOPLE: WeakKeyDictionary[SearchIndex, tuple[int, int, frozenset[int]]] = WeakKeyDictionary()
-_NAMES: WeakKeyDictionary[SearchIndex, tuple[dict[str, tuple[Person, ...]], int]] = WeakKeyDictionary()
+_NAMES: WeakKeyDictionary[SearchIndex, dict[str, tuple[tuple[tuple[str, ...], tuple[Person, ...]], ...]]] = (
+    WeakKeyDictionary()
+)
 _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
 
 
@@ -45,21 +47,30 @@ def outlets(topic: Topic, index: SearchIndex) -> frozenset[str]:
 
 
 def people_named(index: SearchIndex, text: str) -> list[Person]:
-    """The topic's people a text names by a name or alias of theirs: each run of its words is looked up, so
-    the cost is the text's, however many people the topic knows."""
+    """The topic's people a text names by a name or alias of theirs. Names are filed by their first word, so
+    each word of the text is one look-up, and only the names starting with it are compared: the cost is the
+    text's, however many people the topic knows."""
     found = _NAMES.get(index)
     if found is None:
         lo, hi, scattered = people(index)
-        table: dict[str, list[Person]] = {}
+        table: dict[str, dict[tuple[str, ...], list[Person]]] = {}
         for d in sorted(scattered) or range(lo, hi):
             p = index.entries[d].ref
             if isinstance(p, Person):
                 for n in (p.name, *p.aliases):
-                    table.setdefault(phrase(n), []).append(p)
-        table.pop("", None)
-        found = ({k: tuple(v) for k, v in table.items()}, max((len(k.split()) for k in table), default=0))
+                    words = tuple(phrase(n).split())
+                    if words:
+                        table.setdefault(words[0], {}).setdefault(words, []).append(p)
+        found = {
+            first: tuple((w, tuple(ps)) for w, ps in sorted(names.items(), key=lambda kv: -len(kv[0])))
+            for first, names in table.items()
+        }
         _NAMES[index] = found
-    names, longest = found
-    words = phrase(text).split()
-    spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1))
-    return list({id(p): p for span in spans for p in names.get(span, ())}.values())
+    said = phrase(text).split()
+    out: dict[int, Person] = {}
+    for i, w in enumerate(said):
+        for name, persons in found.get(w, ()):
+            if len(name) == 1 or tuple(said[i : i + len(name)]) == name:
+                for p in persons:
+                    out.setdefault(id(p), p)
+    return list(out.values())

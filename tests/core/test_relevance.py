@@ -84,5 +84,5 @@ def test_an_engine_is_ready_before_its_first_answer() -> None:
     topic = result.knowledge.topics[0]
     engine = TopicEngine.build(topic)
     assert engine.index in named._NAMES and engine.index in named._OUTLETS
-    names, _ = named._NAMES[engine.index]
+    names = named._NAMES[engine.index]
     assert names  # the fixture's people, by name and alias
