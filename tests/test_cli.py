@@ -58,6 +58,13 @@ def test_ask_json_is_the_slack_payload(capsys: pytest.CaptureFixture[str]) -> No
     assert payload["blocks"][0]["type"] == "header"
 
 
+def test_ask_takes_the_question_as_typed_in_slack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--knowledge", str(KNOWLEDGE), "article4"]) == 0
+    plain = capsys.readouterr().out
+    assert main(["ask", "--knowledge", str(KNOWLEDGE), "/pact", "article4"]) == 0
+    assert capsys.readouterr().out == plain and "Article 4" in plain
+
+
 def test_ask_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--knowledge", str(KNOWLEDGE), "--command", "/nope", "x"]) == 2
     err = capsys.readouterr().err

@@ -122,7 +122,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     commands = service.commands()
     if args.command is not None and args.command not in commands and "/" + args.command not in commands:
         raise UsageError(f"no topic answers {args.command}; choose one of: {', '.join(commands)}")
-    payload = render_message(service.answer(args.command, " ".join(args.text)))
+    words = list(args.text)
+    if args.command is None and words and words[0] in commands:  # typed as in Slack: "/pact article4"
+        args.command = words.pop(0)
+    payload = render_message(service.answer(args.command, " ".join(words)))
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
