@@ -13,15 +13,11 @@ import signal
 import sys
 import time
 
-from bench.harness import Lab, Sample, Server, lab, load, pct, proc_status, verdicts, wait_ready
+from bench.harness import Lab, Sample, lab, load, pct, proc_status, verdicts, wait_ready
 from bench.startup import build_snapshot
 from bot.core.store import RETIRE_SECONDS
 
 TARGETS = {"max_ms": 50.0, "rss_growth": 0.10}
-
-
-def _count(server: Server, event: str) -> int:
-    return server.log.read_text("utf-8", errors="replace").count(f'"{event}"')
 
 
 def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float) -> tuple[dict[str, float], bool]:
@@ -46,7 +42,7 @@ def run(the_lab: Lab, reloads: int, connections: int, every: float, quiet: float
             while server.reloads() < n:
                 if time.perf_counter() - t0 > 300:
                     raise RuntimeError(f"reload {n} not done in 300 s")
-                if built is None and _count(server, "knowledge_rebuilt") >= n:
+                if built is None and server.count("knowledge_rebuilt") >= n:
                     built = time.perf_counter()
                 await asyncio.sleep(0.02)
             swapped = time.perf_counter()

@@ -67,3 +67,17 @@ def test_the_uncached_mix_is_never_answered_from_the_caches() -> None:
             kept.put(text, text)
     assert hits == 0
     assert len({(f + s) % UNCACHED_QUERIES for f in firsts for s in range(UNCACHED_QUERIES // 16)}) == UNCACHED_QUERIES
+
+
+def test_a_servers_log_is_counted_as_it_grows(tmp_path: Path) -> None:
+    from bench.harness import Server
+
+    log = tmp_path / "server.log"
+    log.write_bytes(b'{"event": "knowledge_reloaded"}\n{"event": "knowledge_rebu')
+    server = Server("s", subprocess.Popen([sys.executable, "-c", "pass"]), 0, log)
+    server.proc.wait()
+    assert server.reloads() == 1 and server.count("knowledge_rebuilt") == 0
+    with log.open("ab") as f:
+        f.write(b'ilt"}\n{"event": "knowledge_reloaded"}\n')
+    assert server.count("knowledge_rebuilt") == 1 and server.reloads() == 2
+    assert server.count("knowledge_reloaded") == 2  # asking again counts nothing twice
