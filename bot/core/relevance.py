@@ -292,6 +292,13 @@ def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> boo
     return False
 
 
+def implied(topic: Topic) -> set[str]:
+    """The stemmed words naming the topic itself and its own document ("treaty", "pact"), which every entry of
+    the topic is about."""
+    document = topic.document.name if topic.document else ""
+    return {head_of(document), *(stem(w) for w in (topic.command.lstrip("/"), topic.topic))} - {""}
+
+
 def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool = False) -> bool:
     """`about`, with what the topic says of the entry: whom it is about, its speaker's role, the topic's document."""
     ref = hit.entry.ref
@@ -302,7 +309,7 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
         return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
-    if not _as_asked(topic, index, q, hit, who, {head_of(document), *(stem(w) for w in mine)} - {""}):
+    if not _as_asked(topic, index, q, hit, who, implied(topic)):
         return False
     party = _speaks_for(index, who)  # a minister is asked by the names of the country they speak for
     names = (*names_of(topic, ref), *party)

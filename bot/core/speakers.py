@@ -4,7 +4,7 @@ and their words on something else are not what they said about the document."""
 from __future__ import annotations
 
 from bot.core import relevance, subject
-from bot.core.index import SearchIndex, stem
+from bot.core.index import SearchIndex
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
@@ -15,14 +15,11 @@ from bot.core.query import Query
 def spoken_of(topic: Topic, q: Query, who: Person) -> list[Quote]:
     """A person's quotes, or, when the question asks what they said about the document itself, those that
     speak of it: Ukrainian officials' words on missile debris are not what they said about the treaty."""
-    mine = {
-        relevance.head_of(topic.document.name if topic.document else ""),
-        *(stem(w) for w in (topic.command[1:], topic.topic)),
-    }
+    mine = relevance.implied(topic)
     said = [x for x in topic.quotes if x.speaker == who.id]
-    if not subject.about_document(q.raw, mine - {""}):
+    if not subject.about_document(q.raw, mine):
         return said
-    return [x for x in said if subject.says_document(f"{x.text} {x.context}", mine - {""})]
+    return [x for x in said if subject.says_document(f"{x.text} {x.context}", mine)]
 
 
 def unquoted_speaker(topic: Topic, index: SearchIndex, q: Query, top: object) -> Person | None:
