@@ -7,9 +7,11 @@ paid for them (~50-100 ms) with every other answer queued behind it.
 
 from __future__ import annotations
 
+import re
 from weakref import WeakKeyDictionary
 
-from bot.core.index import SearchIndex, phrase
+from bot.core import subject
+from bot.core.index import SearchIndex, phrase, stem
 from bot.core.kinds.person import Person
 from bot.core.model import Topic
 
@@ -18,12 +20,16 @@ _NAMES: WeakKeyDictionary[SearchIndex, dict[str, tuple[tuple[tuple[str, ...], tu
     WeakKeyDictionary()
 )
 _OUTLETS: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
+_TITLES: WeakKeyDictionary[SearchIndex, frozenset[str]] = WeakKeyDictionary()
+_MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
+_CAPITALS = re.compile(r"[^\W\d_]+")
 
 
 def prepare(topic: Topic, index: SearchIndex) -> None:
     """Build every table of this module for `index` now."""
     outlets(topic, index)
     people_named(index, "")
+    titles(index)
 
 
 def people(index: SearchIndex) -> tuple[int, int, frozenset[int]]:
@@ -74,3 +80,34 @@ def people_named(index: SearchIndex, text: str) -> list[Person]:
                 for p in persons:
                     out.setdefault(id(p), p)
     return list(out.values())
+
+
+def capitalised(text: str) -> set[str]:
+    """The words written with a capital, as typed: names and titles ("South Korea's Foreign Minister")."""
+    return {stem(t.casefold()) for t in _CAPITALS.findall(text) if t[0].isupper()}
+
+
+def titles(index: SearchIndex) -> frozenset[str]:
+    """Every title word of the topic's people: a word that is none of them is in no entry's `mentioned`, which
+    is then not worked out (most of the relevance check's cost, on uncached questions)."""
+    found = _TITLES.get(index)
+    if found is None:
+        lo, hi, scattered = people(index)
+        refs = (index.entries[d].ref for d in sorted(scattered) or range(lo, hi))
+        found = frozenset(w for p in refs if isinstance(p, Person) for w in capitalised(p.role or ""))
+        _TITLES[index] = found
+    return found
+
+
+def mentioned(index: SearchIndex, d: int) -> frozenset[str]:
+    """The titles of the people entry `d`'s own words name (a quote's context included): "Putin stopped short
+    ..." is about Russia's President. Their other names are not: "Kim" of "Kim Il Sung" is not Kim Jong Un.
+    Remembered per entry."""
+    known = _MENTIONED.setdefault(index, {})
+    found = known.get(d)
+    if found is None:
+        ref = index.entries[d].ref
+        text = f"{subject.own_text(ref)} {getattr(ref, 'context', None) or ''}"
+        found = frozenset(w for p in people_named(index, text) for w in capitalised(p.role or ""))
+        known[d] = found
+    return found

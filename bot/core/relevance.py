@@ -36,11 +36,9 @@ Otherwise the engine answers with an honest miss that suggests the nearest entri
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from rapidfuzz.distance import OSA
 
@@ -51,9 +49,12 @@ from bot.core.kinds.event import Event
 from bot.core.kinds.person import Person
 from bot.core.kinds.quote import Quote
 from bot.core.model import Topic
+from bot.core.named import capitalised as _capitalised
+from bot.core.named import mentioned as _mentioned
 from bot.core.named import outlets as _outlets
 from bot.core.named import people as _people
 from bot.core.named import people_named as _people_named
+from bot.core.named import titles as _titles
 from bot.core.query import ARTICLE_ITSELF, SAME_AS, SAYS, STOPWORDS, Query
 from bot.core.ranking import named_in
 from bot.core.text import tokens
@@ -67,8 +68,6 @@ _SAME_STEMS = {stem(w): group for w, group in SAME_AS.items()}
 _SAYING = frozenset(stem(w) for w in ("quote", "quoted", "saying", *SAME_AS["call"], *SAYS))
 _ITSELF = frozenset(map(stem, ARTICLE_ITSELF))
 _WORDS_ASKED = frozenset(stem(w) for w in ("quote", "quoted", "words", *SAME_AS["call"]))  # any quote meets them
-_MENTIONED: WeakKeyDictionary[SearchIndex, dict[int, frozenset[str]]] = WeakKeyDictionary()
-_CAPITALS = re.compile(r"[^\W\d_]+")
 _JOINERS = frozenset({"of", "the", "s"})  # "president of south korea", "south korea's president": one phrase
 
 
@@ -95,11 +94,6 @@ def _stems(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in tokens(text) if t not in STOPWORDS)
-
-
-def _capitalised(text: str) -> set[str]:
-    """The words written with a capital, as typed: names and titles ("South Korea's Foreign Minister")."""
-    return {stem(t.casefold()) for t in _CAPITALS.findall(text) if t[0].isupper()}
 
 
 def head_of(name: str) -> str:
@@ -208,15 +202,16 @@ def about(
     role: str = "",
     spoken: str = "",
     topic_words: Sequence[str] = (),
-    mentioned: frozenset[str] = frozenset(),
+    mentions: Callable[[str], bool] = lambda word: False,
 ) -> bool:
     """True when `hit` answers the question; see the module's rules.
 
     `said`: the question asks who said these words, so they must be in the quote's own text. `names`: whom
     the entry is about (`names_of`). `document`: the name of the topic's own document ("the treaty").
     `role`: the role of the quote's speaker ("South Korea's Foreign Minister"), `spoken` the quote's own words
-    and context. `topic_words`: what else names the topic itself ("pact" of /pact). `mentioned`: the titles of
-    the people the entry's own words name ("president" of "Putin stopped short ...").
+    and context. `topic_words`: what else names the topic itself ("pact" of /pact). `mentions`: whether a
+    word is a title of a person the entry's own words name ("president" of "Putin stopped short ..."); asked
+    only of words that are not the entry's own, as finding those people is most of this check's cost.
     """
     if names and names_someone_else(q, names):
         return False
@@ -258,7 +253,7 @@ def about(
         term = index.terms[tid]
         posted = index.key_postings.get(tid) if said else index.postings[tid]
         own_word = term not in borrowed and _holds(posted, d)
-        if own_word or (not said and (term in mentioned or _held_as(index, d, borrowed, term, asked_as.get(tid, "")))):
+        if own_word or (not said and (mentions(term) or _held_as(index, d, borrowed, term, asked_as[tid]))):
             held.append(tid)
         elif asked_as[tid] in either:
             unmet.append(asked_as[tid])
@@ -313,26 +308,18 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
         return False
     party = _speaks_for(index, who)  # a minister is asked by the names of the country they speak for
     names = (*names_of(topic, ref), *party)
-    mentioned = _mentioned(topic, index, hit.doc) | {w for n in party for w in _stems(n)} if not said else frozenset()
+
+    def mentions(word: str) -> bool:
+        if said:
+            return False
+        if word in _titles(index) and word in _mentioned(index, hit.doc):
+            return True
+        return any(word in _stems(n) for n in party)
+
     return about(
         index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine,
-        mentioned=mentioned,
+        mentions=mentions,
     )  # fmt: skip
-
-
-def _mentioned(topic: Topic, index: SearchIndex, d: int) -> frozenset[str]:
-    """The titles of the people entry `d`'s own words name (a quote's context included): "Putin stopped short
-    ..." is about Russia's President. Their other names are not: "Kim" of "Kim Il Sung" is not Kim Jong Un.
-    Remembered per entry."""
-    known = _MENTIONED.setdefault(index, {})
-    found = known.get(d)
-    if found is None:
-        ref = index.entries[d].ref
-        text = f"{subject.own_text(ref)} {getattr(ref, 'context', None) or ''}"
-        people = _people_named(index, text)
-        found = frozenset(w for p in people for w in _capitalised(p.role or ""))  # titles, not other names
-        known[d] = found
-    return found
 
 
 def _speaks_for(index: SearchIndex, who: Person | None) -> tuple[str, ...]:
