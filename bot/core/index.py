@@ -273,8 +273,13 @@ class SearchIndex:
         gains = [self.idf[t] * w for t, w in terms]
         rare_mask = sum(1 << i for i, t in enumerate(ids) if t not in self.common)
         n = len(terms)
+        # A subset's weight is its heaviest-numbered word's gain added to the rest's: the sum in the order of
+        # `sum(gains[i] for i in subset)`, so the very same floats, at one addition per subset.
+        weight = [0.0] * (1 << n)
+        for m in range(1, 1 << n):
+            top = m.bit_length() - 1
+            weight[m] = weight[m ^ (1 << top)] + gains[top]
         masks = [m for m in range(1, 1 << n) if not rare_mask or m & rare_mask]
-        weight = {m: sum(gains[i] for i in range(n) if m >> i & 1) for m in masks}
         masks.sort(key=lambda m: -weight[m])
         matched: dict[int, float] = {}
         docs = self.entries
@@ -289,13 +294,14 @@ class SearchIndex:
             # Entries in ascending order (ties rank by entry order), from the shortest posting list of the
             # subset, kept when in every other list of it, and not already met at a heavier subset.
             others = [sets[i] for i in chosen[1:]]
-            if others and len(sets[chosen[0]]) > 64:
+            walk: Iterable[int] = self.postings[ids[chosen[0]]]
+            found: set[int] | None = None
+            if others:
                 found = sets[chosen[0]].intersection(*others)  # in C; then only its few smallest are walked
-                walk: Iterable[int] = sorted(found) if len(found) <= 4 * need + 64 else self.postings[ids[chosen[0]]]
-            else:
-                walk = self.postings[ids[chosen[0]]]
+                if len(found) <= 4 * need + 64:
+                    walk, found = sorted(found), None
             for d in walk:
-                if d in matched or any(d not in o for o in others):
+                if d in matched or (found is not None and d not in found):
                     continue
                 if wanted is None or docs[d].kind in wanted:
                     matched[d] = w
@@ -304,9 +310,13 @@ class SearchIndex:
                         break
             if floor is None and len(matched) >= limit:
                 floor = w
-        for d in boost:  # boosted entries rank on their own terms: score them whatever subset they are in
-            if d not in matched:
-                matched[d] = sum(gains[i] for i in range(n) if d in sets[i])
+        # Boosted entries rank on their own terms: score them whatever subset they are in (word by word, in the
+        # order `_accumulate` adds them).
+        rest = {d: 0.0 for d in boost if d not in matched}
+        for i in range(n) if rest else ():
+            for d in sets[i].intersection(rest):
+                rest[d] += gains[i]
+        matched.update(rest)
         return matched
 
     def search(
