@@ -213,23 +213,25 @@ def about(
     word is a title of a person the entry's own words name ("president" of "Putin stopped short ..."); asked
     only of words that are not the entry's own, as finding those people is most of this check's cost.
     """
-    if names and names_someone_else(q, names):
-        return False
     asked = [t for t in dict.fromkeys(stem(t) for t in q.terms) if len(t) > 1 or t.isdigit()]  # "s" of "what's": no
     if not asked:
         return False
     d = hit.doc
     head = head_of(document)
-    if _another_document(index, q, d, asked, head, getattr(hit.entry.ref, "aliases", ())):
-        return False
     roles = frozenset(w for w in _words(role) if len(w) > 1) if not said else frozenset()
     named = [w for n in names for w in _words(n)] if roles else []
-    if roles and titled_otherwise(index, q, tuple(roles), named):
-        return False
-    # The role counts for the names and titles it gives ("South Korea", "Foreign Minister"), not for its other
-    # words ("responded through its national security council" would answer "japan responded" with Seoul's
-    # words on Japan).
-    borrowed = set(roles) - set(_words(spoken)) - set(named) - _capitalised(role) if roles else set()
+    kept: list[set[str]] = []
+
+    def borrowed() -> set[str]:
+        """The role counts for the names and titles it gives ("South Korea", "Foreign Minister"), not for its
+        other words ("responded through its national security council" would answer "japan responded" with
+        Seoul's words on Japan). Worked out only for a word the entry holds or words it in other words."""
+        if not kept:
+            kept.append(set(roles) - set(_words(spoken)) - set(named) - _capitalised(role) if roles else set())
+        return kept[0]
+
+    # The words asked come first: most hits that are not about the question lack one, and this is the cheap
+    # test (the checks after it are pure too, so their order changes no answer).
     tids = []
     asked_as: dict[int, str] = {}
     either = subject.alternatives(q.raw)  # "moscow or pyongyang": one of them
@@ -252,13 +254,19 @@ def about(
     for tid in tids:
         term = index.terms[tid]
         posted = index.key_postings.get(tid) if said else index.postings[tid]
-        own_word = term not in borrowed and _holds(posted, d)
+        own_word = _holds(posted, d) and term not in borrowed()
         if own_word or (not said and (mentions(term) or _held_as(index, d, borrowed, term, asked_as[tid]))):
             held.append(tid)
         elif asked_as[tid] in either:
             unmet.append(asked_as[tid])
         elif said or term not in implied:
             return False
+    if names and names_someone_else(q, names):
+        return False
+    if _another_document(index, q, d, asked, head, getattr(hit.entry.ref, "aliases", ())):
+        return False
+    if roles and titled_otherwise(index, q, tuple(roles), named):
+        return False
     met = {asked_as[t] for t in held}
     if any(not either[t] & met for t in unmet):
         return False
@@ -277,10 +285,11 @@ def _dated_in(ref: object, year: str) -> bool:
     return year.isdigit() and any(str(d.year) == year for d in dates)
 
 
-def _held_as(index: SearchIndex, d: int, borrowed: set[str], *terms: str) -> bool:
+def _held_as(index: SearchIndex, d: int, borrowed: Callable[[], set[str]], *terms: str) -> bool:
     """Whether entry `d` says one of these words in other words of the same group ("ratify" for "approve"),
     not only in its speaker's role (`borrowed`)."""
-    for word in {stem(w) for t in terms for w in _SAME_STEMS.get(t, ())} - borrowed:
+    same = {stem(w) for t in terms for w in _SAME_STEMS.get(t, ())}
+    for word in same - borrowed() if same else ():
         tid = index.vocab.get(word)
         if tid is not None and _holds(index.postings[tid], d):
             return True
@@ -304,8 +313,6 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
         return False
     document = topic.document.name if topic.document else ""
     mine = (topic.command.lstrip("/"), topic.topic)
-    if not _as_asked(topic, index, q, hit, who, implied(topic)):
-        return False
     party = _speaks_for(index, who)  # a minister is asked by the names of the country they speak for
     names = (*names_of(topic, ref), *party)
 
@@ -319,7 +326,7 @@ def about_in(topic: Topic, index: SearchIndex, q: Query, hit: Hit, *, said: bool
     return about(
         index, q, hit, said=said, names=names, document=document, role=role, spoken=spoken, topic_words=mine,
         mentions=mentions,
-    )  # fmt: skip
+    ) and _as_asked(topic, index, q, hit, who, implied(topic))  # fmt: skip
 
 
 def _speaks_for(index: SearchIndex, who: Person | None) -> tuple[str, ...]:
