@@ -18,6 +18,7 @@ import re
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from rapidfuzz.distance import OSA
 
@@ -34,6 +35,8 @@ _SUFFIXES = ("ing", "ed", "es", "e", "s")
 _WORDS = re.compile(r"[^\W\d_]+|\d+")
 _ASCII_WORDS = re.compile(r"[a-z]+|[0-9]+")
 _STEMS: dict[str, str] = {}
+MAX_CORRECTED = 4096
+_CORRECTED: WeakKeyDictionary[SearchIndex, dict[str, int | None]] = WeakKeyDictionary()
 
 
 def _stem(token: str) -> str:
@@ -208,9 +211,21 @@ class SearchIndex:
         return self
 
     def correct(self, term: str) -> int | None:
-        """The vocabulary term a typo'd query term most likely meant, or None."""
+        """The vocabulary term a typo'd query term most likely meant, or None. Remembered (a few thousand
+        words): the search corrects a word, then the relevance check asks again for each hit."""
         if len(term) < 4 or term.isdigit():
             return None
+        known = _CORRECTED.get(self)
+        if known is None:
+            known = _CORRECTED[self] = {}
+        if term in known:
+            return known[term]
+        if len(known) >= MAX_CORRECTED:
+            known.clear()
+        found = known[term] = self._correct(term)
+        return found
+
+    def _correct(self, term: str) -> int | None:
         candidates: set[int] = set(ids(self.deletes, term))
         for variant in _deletes(term):
             tid = self.vocab.get(variant)

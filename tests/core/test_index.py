@@ -89,6 +89,19 @@ def test_typo_is_corrected_to_the_nearest_word_and_weighs_less() -> None:
     assert typo.score < exact.score
 
 
+def test_corrections_are_remembered_per_index_within_a_bound() -> None:
+    """The relevance check asks again for each hit what the search corrected: the same answer, kept, and the
+    memory of corrections stays bounded however many typos are asked."""
+    index = build([("", "collapse of the union"), ("", "union talks")])
+    other = build([("", "collision course")])
+    assert index.correct(stem("colapse")) == index.vocab[stem("collapse")]
+    assert other.correct(stem("colapse")) is None  # per index: another knowledge has its own words
+    with mock.patch.object(index_module, "MAX_CORRECTED", 3):
+        for typo in ("unoin", "tlaks", "colapse", "unino", "talsk"):
+            assert index.correct(typo) == index._correct(typo)
+        assert len(index_module._CORRECTED[index]) <= 3
+
+
 def test_two_edits_is_not_a_typo_for_a_short_word() -> None:
     """ "arctic" is two edits from "articl(e)": it must find nothing rather than the article."""
     index = build([("article 4", "military assistance")])
